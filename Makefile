@@ -1,0 +1,54 @@
+# Two commands matter: `make serve` and `make test`. Each builds its own
+# pinned environment in .venv from requirements.lock the first time.
+.DEFAULT_GOAL := help
+SHELL := bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ENV_READY := $(VENV)/.installed-from-lock
+
+.PHONY: help serve build test lint record outputs bench lock clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(ENV_READY): requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Set PYTHON=python3.X." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with live reload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
+	$(BIN)/mkdocs build --strict
+
+lint: $(ENV_READY) ## Lint the Python (snippets, tests, hooks)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(ENV_READY) lint ## Run every check CI runs
+	$(BIN)/pytest
+
+record: $(ENV_READY) ## Re-record every cassette (emulator, or the live API if ANTHROPIC_API_KEY is set), then replay
+	$(BIN)/pytest tests/test_samples.py --record-mode=rewrite -q
+	$(BIN)/pytest tests/test_samples.py -q
+
+outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes
+	$(BIN)/pytest tests/test_samples.py --update-outputs -q
+
+bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
+	$(BIN)/python -m tests.bench
+
+lock: ## Re-resolve requirements.lock from pyproject.toml
+	$(PYTHON) -m venv .lock-env
+	.lock-env/bin/python -m pip install --quiet uv==0.13.9
+	.lock-env/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-manylinux_2_28 -o requirements.lock
+	rm -rf .lock-env
+
+clean: ## Remove the environment and build output
+	rm -rf $(VENV) site .pytest_cache .coverage

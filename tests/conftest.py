@@ -1,0 +1,113 @@
+"""Fixtures shared by the whole suite: cassette config, recording target, retry speed."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+import pytest
+from anthropic._base_client import BaseClient
+
+from tests.support import cassette_format, site
+from tests.support.paths import CASSETTES
+
+# A real key is never needed to replay, and must never reach a recording.
+REPLAY_KEY = "replay-needs-no-key"
+EMULATOR_KEY = "sk-ant-emulator-recording"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        help="write snippets/output/*.txt from this run instead of comparing (make outputs)",
+    )
+
+
+@pytest.fixture
+def vcr_config():
+    return cassette_format.vcr_config()
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir():
+    return str(CASSETTES)
+
+
+class Recording:
+    """Where requests go while recording: the live API with a real key, else the emulator."""
+
+    def __init__(self, emulator=None, live_key: str | None = None):
+        self.emulator = emulator
+        self.live_key = live_key
+
+    @property
+    def source(self) -> str:
+        return "live API" if self.live_key else "local emulator"
+
+    def provenance(self) -> dict:
+        return {
+            "source": self.source,
+            "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "anthropic_sdk": version("anthropic"),
+        }
+
+    def env(self, scenario: str | None) -> dict[str, str]:
+        if self.live_key:
+            return {"ANTHROPIC_API_KEY": self.live_key}
+        return {
+            "ANTHROPIC_API_KEY": EMULATOR_KEY,
+            "ANTHROPIC_BASE_URL": self.emulator.base_url(scenario),
+        }
+
+
+@pytest.fixture(scope="session")
+def recording(record_mode):
+    """None while replaying (the default); a Recording under `make record`."""
+    if record_mode == "none":
+        yield None
+        return
+    live_key = os.environ.get("ANTHROPIC_API_KEY")
+    if live_key:
+        yield Recording(live_key=live_key)
+        return
+    from tests.emulator import Emulator
+
+    with Emulator() as emulator:
+        yield Recording(emulator=emulator)
+
+
+@pytest.fixture
+def instant_retries(monkeypatch, recording):
+    """Replayed (or emulated) retries need no real back-off or `retry-after` wait."""
+    if recording is None or recording.emulator is not None:
+        monkeypatch.setattr(BaseClient, "_calculate_retry_timeout", lambda *args, **kwargs: 0.0)
+
+
+@pytest.fixture
+def sample_env(monkeypatch, recording):
+    """Give a sample only the ANTHROPIC_* environment its run defines."""
+
+    def apply(scenario: str | None = None, extra: dict[str, str | None] | None = None):
+        for name in list(os.environ):
+            if name.startswith("ANTHROPIC_"):
+                monkeypatch.delenv(name)
+        env = recording.env(scenario) if recording else {"ANTHROPIC_API_KEY": REPLAY_KEY}
+        env.update(extra or {})
+        for name, value in env.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+
+    return apply
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The site built once with `mkdocs build --strict`; a failure shows mkdocs' own words."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = site.build(site_dir)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return site_dir

@@ -1,0 +1,1 @@
+"""The machinery behind the tested samples: cassette format, sample cases, the runner."""

@@ -1,0 +1,127 @@
+"""The one place that decides what a cassette holds and how it reads.
+
+- Only allow-listed headers are kept, so a header the API adds tomorrow
+  (an org id, a cookie) is dropped without anyone remembering to deny it.
+- Requests recorded through the emulator are rewritten to name the real API,
+  so replay matches what a reader's unmodified client sends.
+- JSON request bodies are stored as mappings and SSE bodies as YAML literal
+  blocks, so a cassette diff reads like the wire.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+API_ORIGIN = "https://api.anthropic.com"
+
+REQUEST_HEADERS_KEPT = {"content-type", "accept", "anthropic-version", "anthropic-beta"}
+RESPONSE_HEADERS_KEPT = {
+    "content-type",
+    "cache-control",
+    "request-id",
+    "retry-after",
+    "retry-after-ms",
+    "x-should-retry",
+}
+RESPONSE_HEADER_PREFIXES_KEPT = ("anthropic-ratelimit-",)
+
+# What a request must agree on to replay: a changed prompt is a changed body.
+MATCH_ON = ["method", "scheme", "host", "port", "path", "query", "body"]
+
+
+def _keep_response_header(name: str) -> bool:
+    return name in RESPONSE_HEADERS_KEPT or name.startswith(RESPONSE_HEADER_PREFIXES_KEPT)
+
+
+def scrub_request(request):
+    """vcrpy `before_record_request`: keep safe headers, name the real API."""
+    for name in list(request.headers):
+        if name.lower() not in REQUEST_HEADERS_KEPT:
+            del request.headers[name]
+    parts = urlsplit(request.uri)
+    path = parts.path
+    # The recorder forces emulator scenarios with a /scenario/<name> prefix.
+    if path.startswith("/scenario/"):
+        path = "/" + path.split("/", 3)[3]
+    if parts.hostname in {"127.0.0.1", "localhost", "::1"}:
+        origin = urlsplit(API_ORIGIN)
+        request.uri = urlunsplit((origin.scheme, origin.netloc, path, parts.query, ""))
+    return request
+
+
+def scrub_response(response: dict) -> dict:
+    """vcrpy `before_record_response`: keep safe headers only."""
+    response["headers"] = {
+        name.lower(): values
+        for name, values in response["headers"].items()
+        if _keep_response_header(name.lower())
+    }
+    return response
+
+
+def vcr_config() -> dict[str, Any]:
+    return {
+        "serializer": "yaml",
+        "match_on": MATCH_ON,
+        "before_record_request": scrub_request,
+        "before_record_response": scrub_response,
+        # Store the SSE text, not gzip bytes; a gzipped stream is tested live.
+        "decode_compressed_response": True,
+        "allow_playback_repeats": False,
+    }
+
+
+# --- serializer -----------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _is_json(headers: dict) -> bool:
+    values = headers.get("content-type") or headers.get("Content-Type") or [""]
+    return "json" in values[0]
+
+
+def _as_text(body: Any) -> Any:
+    if isinstance(body, bytes):
+        return body.decode("utf-8")
+    return body
+
+
+def serialize(cassette: dict) -> str:
+    for interaction in cassette["interactions"]:
+        request, response = interaction["request"], interaction["response"]
+        body = _as_text(request.get("body"))
+        if body and _is_json(request["headers"]):
+            request["body"] = {"json": json.loads(body)}
+        response["body"]["string"] = _as_text(response["body"]["string"])
+    return yaml.dump(cassette, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+def deserialize(text: str) -> dict:
+    cassette = yaml.safe_load(text)
+    for interaction in cassette["interactions"]:
+        request = interaction["request"]
+        body = request.get("body")
+        if isinstance(body, dict) and "json" in body:
+            request["body"] = json.dumps(body["json"])
+    return cassette
+
+
+def load(path) -> dict:
+    """A cassette as plain data (for tests and the site's provenance notes)."""
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)

@@ -1,0 +1,85 @@
+"""Run one sample in this process, as `python snippet.py` would, and capture what it prints.
+
+In-process because a fresh interpreter per sample costs over a second each;
+runpy gives the sample its own `__main__` namespace all the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import runpy
+import sys
+from dataclasses import dataclass
+
+from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.stubs import httpx_stubs
+
+from .paths import rel
+from .samples import Case
+
+
+class CassetteMiss(BaseException):
+    """A request the cassette cannot answer.
+
+    A BaseException on purpose: the SDK wraps any Exception from the transport
+    in APIConnectionError and retries it, and a sample may catch that. This
+    one passes through both, so a stale cassette fails at once and by name.
+    """
+
+
+@contextlib.contextmanager
+def misses_raise_at_once():
+    def raise_miss(*, cassette, failed_request):
+        detail = CannotOverwriteExistingCassetteException(
+            cassette=cassette, failed_request=failed_request
+        )
+        return CassetteMiss(str(detail))
+
+    original = httpx_stubs.CannotOverwriteExistingCassetteException
+    httpx_stubs.CannotOverwriteExistingCassetteException = raise_miss
+    try:
+        yield
+    finally:
+        httpx_stubs.CannotOverwriteExistingCassetteException = original
+
+
+@dataclass
+class Run:
+    output: str
+    exit_code: int
+
+
+def run(case: Case) -> Run:
+    """Execute the snippet as __main__; stdout and stderr interleave as in a terminal."""
+    buffer = io.StringIO()
+    exit_code = 0
+    argv = sys.argv
+    sys.argv = [str(case.snippet)]
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            runpy.run_path(str(case.snippet), run_name="__main__")
+    except SystemExit as exit:
+        exit_code = exit.code if isinstance(exit.code, int) else 1
+        if exit.code is not None and not isinstance(exit.code, int):
+            buffer.write(f"{exit.code}\n")
+    finally:
+        sys.argv = argv
+    return Run(buffer.getvalue(), exit_code)
+
+
+def stale_cassette_message(case: Case, miss: CassetteMiss) -> str:
+    return (
+        f"{case.name}: {rel(case.snippet)} sent a request that {rel(case.cassette)} "
+        "does not hold (a changed prompt or parameter?).\n"
+        "Re-record it with `make record`, then review the cassette diff.\n\n"
+        f"vcrpy says: {miss}"
+    )
+
+
+def missing_cassette_message(case: Case) -> str:
+    return (
+        f"{case.name}: no cassette at {rel(case.cassette)} for {rel(case.snippet)}.\n"
+        "Record it with `make record` (through the local emulator, or the live API "
+        "when ANTHROPIC_API_KEY is set)."
+    )

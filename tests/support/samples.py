@@ -1,0 +1,52 @@
+"""The sample cases: every snippet under snippets/, plus the few special runs.
+
+A writer adding an ordinary sample adds nothing here: each `snippets/*.py` is a
+case named after its file, replayed from `cassettes/<name>.yaml` and checked
+against `snippets/output/<name>.txt`. A case that needs more (a forced emulator
+scenario, a different environment, a non-zero exit) gets one line in SPECIAL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import CASSETTES, OUTPUTS, SNIPPETS
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # one stem for the case, its cassette and its output file
+    snippet: Path
+    scenario: str | None = None  # emulator scenario forced while recording
+    env: dict[str, str | None] = field(default_factory=dict)  # None removes a variable
+    exit_code: int = 0
+    uses_api: bool = True  # False: the run must not make a request at all
+
+    @property
+    def cassette(self) -> Path:
+        return CASSETTES / f"{self.name}.yaml"
+
+    @property
+    def output(self) -> Path:
+        return OUTPUTS / f"{self.name}.txt"
+
+
+def _special(snippet: str, name: str | None = None, **options) -> Case:
+    return Case(name=name or snippet, snippet=SNIPPETS / f"{snippet}.py", **options)
+
+
+# Runs that differ from "replay the cassette, exit 0". Keyed by case name.
+SPECIAL: dict[str, Case] = {
+    case.name: case
+    for case in [
+        # e.g. _special("complete_example", "complete_example_no_key",
+        #               env={"ANTHROPIC_API_KEY": None}, exit_code=1, uses_api=False),
+    ]
+}
+
+
+def all_cases() -> list[Case]:
+    cases = {path.stem: Case(path.stem, path) for path in sorted(SNIPPETS.glob("*.py"))}
+    cases.update(SPECIAL)
+    return sorted(cases.values(), key=lambda case: case.name)

@@ -1,0 +1,62 @@
+"""Every sample on the site runs here: replayed from its cassette, output compared.
+
+`make record` re-records the cassettes (and then the outputs); `make outputs`
+rewrites the outputs alone. Nothing in this file changes when a sample is added.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import runner
+from tests.support.paths import rel
+from tests.support.samples import all_cases
+
+CASES = all_cases()
+
+
+@pytest.fixture
+def default_cassette_name(request):
+    # One stem per case: cassettes/<name>.yaml
+    return request.node.callspec.params["case"].name
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(case, id=case.name, marks=pytest.mark.vcr) for case in CASES]
+)
+def test_sample(case, vcr, recording, sample_env, instant_retries, request):
+    if recording is None and case.uses_api and not case.cassette.exists():
+        pytest.fail(runner.missing_cassette_message(case), pytrace=False)
+    if recording is not None and case.uses_api:
+        vcr.get_metadata("recorded", recording.provenance())
+
+    sample_env(case.scenario, case.env)
+    try:
+        with runner.misses_raise_at_once():
+            result = runner.run(case)
+    except runner.CassetteMiss as miss:
+        pytest.fail(runner.stale_cassette_message(case, miss), pytrace=False)
+
+    assert result.exit_code == case.exit_code, (
+        f"{rel(case.snippet)} exited {result.exit_code}, expected {case.exit_code}. "
+        f"It printed:\n{result.output}"
+    )
+    if case.uses_api:
+        assert vcr.all_played, (
+            f"{rel(case.cassette)} holds requests {rel(case.snippet)} no longer sends: "
+            "re-record with `make record`."
+        )
+    else:
+        assert len(vcr.data) == 0, f"{rel(case.snippet)} made a request; this run should not"
+
+    if request.config.getoption("--update-outputs") or recording is not None:
+        case.output.write_text(result.output, encoding="utf-8")
+        return
+    assert case.output.exists(), (
+        f"no expected output {rel(case.output)}: create it with `make outputs`"
+    )
+    expected = case.output.read_text(encoding="utf-8")
+    assert result.output == expected, (
+        f"{rel(case.snippet)} printed something other than {rel(case.output)} "
+        "(the page shows that file). If the change is intended, run `make outputs`."
+    )

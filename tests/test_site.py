@@ -1,0 +1,34 @@
+"""The site builds strictly: broken links, anchors or includes fail by name."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.support import site
+from tests.support.paths import ROOT
+
+
+def test_site_builds_strictly(built_site):
+    assert (built_site / "index.html").exists()
+    assert (built_site / "404.html").exists()
+
+
+@pytest.fixture
+def scratch_project(tmp_path):
+    """A copy of the site's sources a test may break without touching the real ones."""
+    for name in ["mkdocs.yml", "docs", "snippets", "cassettes"]:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def test_missing_snippet_fails_the_build_by_name(scratch_project):
+    (scratch_project / "snippets" / "text_stream.py").unlink()
+    result = site.build(scratch_project / "site", scratch_project / "mkdocs.yml")
+    assert result.returncode != 0
+    assert "text_stream.py" in result.stderr

@@ -25,6 +25,11 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_recording_configure(config, vcr):
+    # Our readable format replaces vcrpy's default YAML under the same name.
+    vcr.register_serializer("yaml", cassette_format)
+
+
 @pytest.fixture
 def vcr_config():
     return cassette_format.vcr_config()
@@ -70,12 +75,20 @@ def recording(record_mode):
         return
     live_key = os.environ.get("ANTHROPIC_API_KEY")
     if live_key:
-        yield Recording(live_key=live_key)
+        yield from _recording_session(Recording(live_key=live_key))
         return
     from tests.emulator import Emulator
 
     with Emulator() as emulator:
-        yield Recording(emulator=emulator)
+        yield from _recording_session(Recording(emulator=emulator))
+
+
+def _recording_session(recording: Recording):
+    cassette_format.provenance = recording.provenance()
+    try:
+        yield recording
+    finally:
+        cassette_format.provenance = None
 
 
 @pytest.fixture

@@ -27,36 +27,28 @@ def default_cassette_name(request):
 def test_sample(case, vcr, recording, sample_env, instant_retries, request):
     if recording is None and case.uses_api and not case.cassette.exists():
         pytest.fail(runner.missing_cassette_message(case), pytrace=False)
-    if recording is not None and case.uses_api:
-        vcr.get_metadata("recorded", recording.provenance())
 
     sample_env(case.scenario, case.env)
+    miss = None
     try:
         with runner.misses_raise_at_once():
             result = runner.run(case)
-    except runner.CassetteMiss as miss:
+    except runner.CassetteMiss as error:
+        miss = error
+    if miss:
         pytest.fail(runner.stale_cassette_message(case, miss), pytrace=False)
 
     assert result.exit_code == case.exit_code, (
         f"{rel(case.snippet)} exited {result.exit_code}, expected {case.exit_code}. "
         f"It printed:\n{result.output}"
     )
-    if case.uses_api:
+    if case.uses_api and recording is None:
         assert vcr.all_played, (
             f"{rel(case.cassette)} holds requests {rel(case.snippet)} no longer sends: "
             "re-record with `make record`."
         )
-    else:
+    elif not case.uses_api:
         assert len(vcr.data) == 0, f"{rel(case.snippet)} made a request; this run should not"
 
-    if request.config.getoption("--update-outputs") or recording is not None:
-        case.output.write_text(result.output, encoding="utf-8")
-        return
-    assert case.output.exists(), (
-        f"no expected output {rel(case.output)}: create it with `make outputs`"
-    )
-    expected = case.output.read_text(encoding="utf-8")
-    assert result.output == expected, (
-        f"{rel(case.snippet)} printed something other than {rel(case.output)} "
-        "(the page shows that file). If the change is intended, run `make outputs`."
-    )
+    update = request.config.getoption("--update-outputs") or recording is not None
+    runner.check_output(case.name, case.snippet, case.output, result.output, update)

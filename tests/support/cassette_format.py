@@ -77,6 +77,10 @@ def vcr_config() -> dict[str, Any]:
 
 # --- serializer -----------------------------------------------------------
 
+# Where the cassettes being written come from (emulator or live API, when, which
+# SDK). Set by the recording session; a cassette is only ever written then.
+provenance: dict | None = None
+
 
 class _Dumper(yaml.SafeDumper):
     pass
@@ -102,13 +106,16 @@ def _as_text(body: Any) -> Any:
 
 
 def serialize(cassette: dict) -> str:
+    if provenance is None:
+        raise RuntimeError("cassettes are written only under `make record`")
     for interaction in cassette["interactions"]:
         request, response = interaction["request"], interaction["response"]
         body = _as_text(request.get("body"))
         if body and _is_json(request["headers"]):
             request["body"] = {"json": json.loads(body)}
         response["body"]["string"] = _as_text(response["body"]["string"])
-    return yaml.dump(cassette, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+    document = {"recorded": provenance, **cassette}
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
 
 
 def deserialize(text: str) -> dict:
@@ -122,6 +129,6 @@ def deserialize(text: str) -> dict:
 
 
 def load(path) -> dict:
-    """A cassette as plain data (for tests and the site's provenance notes)."""
+    """A cassette as plain data, `recorded` block included (for tests and pages)."""
     with open(path, encoding="utf-8") as f:
         return yaml.safe_load(f)

@@ -73,8 +73,13 @@ def stale_cassette_message(case: Case, miss: CassetteMiss) -> str:
         f"{case.name}: {rel(case.snippet)} sent a request that {rel(case.cassette)} "
         "does not hold (a changed prompt or parameter?).\n"
         "Re-record it with `make record`, then review the cassette diff.\n\n"
-        f"vcrpy says: {miss}"
+        f"{closest_match(miss)}"
     )
+
+
+def closest_match(miss: CassetteMiss) -> str:
+    # vcrpy's own advice names record modes; ours is `make record`.
+    return str(miss).split("How to fix:")[0].strip()
 
 
 def missing_cassette_message(case: Case) -> str:
@@ -82,4 +87,19 @@ def missing_cassette_message(case: Case) -> str:
         f"{case.name}: no cassette at {rel(case.cassette)} for {rel(case.snippet)}.\n"
         "Record it with `make record` (through the local emulator, or the live API "
         "when ANTHROPIC_API_KEY is set)."
+    )
+
+
+def check_output(name: str, snippet, output_path, actual: str, update: bool) -> None:
+    """Compare with the expected output the page shows, or rewrite it (`make outputs`)."""
+    if update:
+        output_path.write_text(actual, encoding="utf-8")
+        return
+    assert output_path.exists(), (
+        f"{name}: no expected output {rel(output_path)}: create it with `make outputs`"
+    )
+    expected = output_path.read_text(encoding="utf-8")
+    assert actual == expected, (
+        f"{rel(snippet)} printed something other than {rel(output_path)} "
+        "(the page shows that file). If the change is intended, run `make outputs`."
     )

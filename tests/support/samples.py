@@ -40,8 +40,16 @@ def _special(snippet: str, name: str | None = None, **options) -> Case:
 SPECIAL: dict[str, Case] = {
     case.name: case
     for case in [
-        # e.g. _special("complete_example", "complete_example_no_key",
-        #               env={"ANTHROPIC_API_KEY": None}, exit_code=1, uses_api=False),
+        _special(
+            "complete_example",
+            "complete_example_no_key",
+            env={"ANTHROPIC_API_KEY": None},
+            exit_code=1,
+            uses_api=False,
+        ),
+        _special(
+            "complete_example", "complete_example_error_event", scenario="error_event", exit_code=1
+        ),
     ]
 }
 

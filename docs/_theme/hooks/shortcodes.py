@@ -40,7 +40,7 @@ def _recorded(root: Path, args: list[str], where: str) -> str:
             f"docs/{where}: cassettes/{cassette.name} does not exist. Record it with `make record`."
         )
     data = yaml.safe_load(cassette.read_text(encoding="utf-8"))
-    recorded = (data.get("metadata") or {}).get("recorded")
+    recorded = data.get("recorded")
     if not recorded:
         raise PluginError(
             f"cassettes/{cassette.name} does not say where it came from. "

@@ -1,0 +1,23 @@
+"""Stream a response with extended thinking: thinking deltas first, then text."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+with client.messages.stream(
+    model="claude-sonnet-4-6",
+    max_tokens=4096,
+    thinking={"type": "adaptive"},
+    messages=[{"role": "user", "content": "What is 27 * 453?"}],
+) as stream:
+    for event in stream:
+        if event.type == "content_block_start":
+            print(f"\n[{event.content_block.type}]")
+        elif event.type == "thinking":
+            print(event.thinking, end="", flush=True)
+        elif event.type == "text":
+            print(event.text, end="", flush=True)
+        elif event.type == "signature":
+            print("\n[signature received: the thinking block is complete]", end="")
+
+print()

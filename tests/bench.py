@@ -1,0 +1,72 @@
+"""`make bench`: print timing figures. Figures only: nothing here passes or fails.
+
+Run from the repository root with the project's environment: `python -m tests.bench`.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from tests.support.paths import ROOT
+
+
+def timed(command: list[str], **kwargs) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, **kwargs)
+    return time.perf_counter() - start
+
+
+def environment_setup() -> float:
+    """A fresh venv installed from the lock, as `make` does on a new machine."""
+    with tempfile.TemporaryDirectory() as scratch:
+        venv = Path(scratch) / "venv"
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+             "--disable-pip-version-check", "--require-hashes", "--no-deps",
+             "-r", str(ROOT / "requirements.lock")],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        return time.perf_counter() - start
+
+
+def sample_times() -> tuple[float, dict[str, float]]:
+    """Wall time of the sample tests, and each sample's own share from pytest's report."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.xml"
+        wall = timed([sys.executable, "-m", "pytest", "-q", "tests/test_samples.py",
+                      f"--junitxml={report}"])  # fmt: skip
+        cases = ET.parse(report).getroot().iter("testcase")
+        return wall, {case.get("name"): float(case.get("time")) for case in cases}
+
+
+def main() -> None:
+    rows: list[tuple[str, str]] = []
+    rows.append(("environment setup from the lock", f"{environment_setup():.1f} s"))
+    suite = timed([sys.executable, "-m", "pytest", "-q"])
+    rows.append(("test suite wall time (pytest)", f"{suite:.1f} s"))
+    wall, per_sample = sample_times()
+    rows.append((f"sample tests wall time ({len(per_sample)} samples)", f"{wall:.2f} s"))
+    if per_sample:
+        times = sorted(per_sample.values())
+        rows.append(("per-sample marginal time, median", f"{times[len(times) // 2] * 1000:.0f} ms"))
+        rows.append(("per-sample marginal time, max", f"{times[-1] * 1000:.0f} ms"))
+    with tempfile.TemporaryDirectory() as site:
+        seconds = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site])
+        rows.append(("strict build (mkdocs build --strict)", f"{seconds:.1f} s"))
+
+    width = max(len(name) for name, _ in rows)
+    print(f"{'figure':<{width}}  value")
+    print(f"{'-' * width}  -----")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

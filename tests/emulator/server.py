@@ -1,0 +1,276 @@
+"""The aiohttp app serving the scenarios, and `Emulator`, which runs it in a thread.
+
+This module owns delivery: status and headers, timing (`delay`), chunking (`chunk_size`),
+gzip, and the stream interruptions (error event, dropped connection, stall). What is sent
+comes from `wire`; which scenario answers comes from `scenarios`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import threading
+import zlib
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from . import wire
+from .scenarios import (
+    SCENARIO_DIR,
+    ErrorSpec,
+    Reply,
+    Scenario,
+    choose,
+    has_valid_key,
+    load_scenarios,
+)
+
+HOST = "127.0.0.1"  # loopback only: the emulator must never be reachable from elsewhere
+_REQUIRED = ("model", "max_tokens", "messages")
+
+
+class Emulator:
+    """A local Messages API on 127.0.0.1, served from a background thread.
+
+    `delay` is slept between stream events; `chunk_size`, if set, writes every event in
+    pieces of that many bytes, each flushed on its own.
+    """
+
+    def __init__(
+        self,
+        delay: float = 0.0,
+        chunk_size: int | None = None,
+        port: int = 0,
+        scenario_dir: Path = SCENARIO_DIR,
+    ) -> None:
+        self.delay = delay
+        self.chunk_size = chunk_size
+        self.port = port
+        self.scenarios: dict[str, Scenario] = load_scenarios(scenario_dir)
+        self.requests: list[dict[str, Any]] = []
+        self.addresses: list[tuple[str, int]] = []
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> Emulator:
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._startup_error is not None:
+            raise self._startup_error
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None and self._stopping is not None:
+            self._loop.call_soon_threadsafe(self._stopping.set)
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def base_url(self, scenario: str | None = None) -> str:
+        """The SDK's base_url; naming a scenario forces it (the SDK appends /v1/messages)."""
+        return self.url if scenario is None else f"{self.url}/scenario/{scenario}"
+
+    async def _serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        app = web.Application()
+        app.router.add_post("/v1/messages", self._messages)
+        app.router.add_post("/scenario/{name}/v1/messages", self._messages)
+        app.router.add_route("*", "/{tail:.*}", self._not_found)
+        # handlers watch _stopping, so a short shutdown timeout is enough
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        try:
+            await runner.setup()
+            await web.TCPSite(runner, HOST, self.port).start()
+            self.addresses = list(runner.addresses)
+            self.port = self.addresses[0][1]
+        except BaseException as err:  # noqa: BLE001 - handed to the starting thread
+            self._startup_error = err
+            self._ready.set()
+            await runner.cleanup()
+            return
+        self._ready.set()
+        await self._stopping.wait()
+        await runner.cleanup()
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when the emulator shuts down."""
+        if seconds > 0 and self._stopping is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    # --- handlers ----------------------------------------------------------------------
+
+    async def _not_found(self, request: web.Request) -> web.StreamResponse:
+        await self._record(request)
+        ids = wire.Ids("not_found", request.path, 0)
+        error = ErrorSpec(404, "not_found_error", "Not Found")
+        return _error_response(error, ids, authenticated=False)
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
+        body, headers = await self._record(request)
+        attempt = _attempt(headers)
+        forced = request.match_info.get("name")
+        valid_key = has_valid_key(headers)
+
+        if forced is not None and forced not in self.scenarios:
+            ids = wire.Ids("not_found", request.path, attempt)
+            error = ErrorSpec(404, "not_found_error", f"scenario: {forced}")
+            return _error_response(error, ids, authenticated=valid_key)
+        if problem := _invalid(body):
+            ids = wire.Ids("invalid_request", body, attempt)
+            error = ErrorSpec(400, "invalid_request_error", problem)
+            return _error_response(error, ids, authenticated=valid_key)
+
+        name = forced or choose(self.scenarios, body, headers)
+        reply = self.scenarios[name].reply(attempt)
+        ids = wire.Ids(name, body, attempt)
+        if reply.error is not None:
+            error = reply.error
+            message = error.message.replace("{model}", str(body.get("model")))
+            error = ErrorSpec(error.status, error.type, message, error.retry_after)
+            return _error_response(error, ids, authenticated=valid_key and error.status != 401)
+
+        message = wire.build_message(reply, body, ids)
+        gzip = reply.gzip and "gzip" in headers.get("accept-encoding", "")
+        if body.get("stream") is True:
+            return await self._stream(request, reply, message, ids, gzip)
+        return await self._single(request, reply, message, ids, gzip)
+
+    async def _record(self, request: web.Request) -> tuple[Any, dict[str, str]]:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        raw = await request.read()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        self.requests.append({"path": request.path, "headers": headers, "json": body})
+        return body, headers
+
+    async def _single(
+        self, request: web.Request, reply: Reply, message: dict, ids: wire.Ids, gzip: bool
+    ) -> web.StreamResponse:
+        """A non-streaming answer; an interruption becomes its non-streaming equivalent."""
+        interrupt = reply.interrupt
+        if interrupt is not None and interrupt.error is not None:
+            return _error_response(interrupt.error, ids, authenticated=True)
+        if interrupt is not None and interrupt.cut:
+            _drop(request)
+            return web.Response()  # never sent: the connection is gone
+        if interrupt is not None:
+            await self._pause(interrupt.stall_seconds)
+        data = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+        headers = wire.response_headers(ids, authenticated=True)
+        headers["content-type"] = "application/json"
+        if gzip:
+            data = zlib.compress(data, wbits=31)
+            headers["content-encoding"] = "gzip"
+        return web.Response(body=data, headers=headers)
+
+    async def _stream(
+        self, request: web.Request, reply: Reply, message: dict, ids: wire.Ids, gzip: bool
+    ) -> web.StreamResponse:
+        headers = wire.response_headers(ids, authenticated=True)
+        headers["content-type"] = "text/event-stream; charset=utf-8"
+        headers["cache-control"] = "no-cache"
+        if gzip:
+            headers["content-encoding"] = "gzip"
+        response = web.StreamResponse(headers=headers)
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+
+        events = wire.stream_events(message, reply.pings)
+        interrupt = reply.interrupt
+        stop_at = wire.interrupt_index(events, interrupt.after_chars) if interrupt else None
+        # gzip members flushed per event, so compressed streams still arrive incrementally
+        compressor = zlib.compressobj(wbits=31) if gzip else None
+        try:
+            for seq, event in enumerate(events):
+                if seq == stop_at and interrupt is not None:
+                    if interrupt.cut:
+                        _drop(request)
+                        return response
+                    if interrupt.error is not None:
+                        error = wire.error_event(interrupt.error.type, interrupt.error.message)
+                        await self._send(response, wire.encode_event(error, seq), compressor)
+                        break
+                    await self._pause(interrupt.stall_seconds)
+                if self._stopping is not None and self._stopping.is_set():
+                    _drop(request)
+                    return response
+                if seq:
+                    await self._pause(self.delay)
+                await self._send(response, wire.encode_event(event, seq), compressor)
+            if compressor is not None:
+                await response.write(compressor.flush())
+            await response.write_eof()
+        except ConnectionError:
+            pass  # the client went away (e.g. it timed out); nothing left to do
+        return response
+
+    async def _send(
+        self, response: web.StreamResponse, data: bytes, compressor: Any | None
+    ) -> None:
+        if compressor is not None:
+            data = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        size = self.chunk_size or len(data)
+        for start in range(0, len(data), size):
+            await response.write(data[start : start + size])
+
+
+def _drop(request: web.Request) -> None:
+    """Abort the connection: no terminating chunk, nothing more (unless already gone)."""
+    if request.transport is not None:
+        request.transport.abort()
+
+
+def _attempt(headers: dict[str, str]) -> int:
+    """The SDK numbers its retries in x-stainless-retry-count; plain clients are attempt 0."""
+    try:
+        return int(headers.get("x-stainless-retry-count", "0"))
+    except ValueError:
+        return 0
+
+
+def _invalid(body: Any) -> str | None:
+    """Why a body is not a Messages request at all (checked before any scenario)."""
+    if not isinstance(body, dict):
+        return "The request body is not valid JSON."
+    missing = [key for key in _REQUIRED if key not in body]
+    if missing:
+        return f"{missing[0]}: Field required"
+    if not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1:
+        return "max_tokens: Input should be an integer greater than or equal to 1"
+    return None
+
+
+def _error_response(error: ErrorSpec, ids: wire.Ids, *, authenticated: bool) -> web.Response:
+    headers = wire.response_headers(ids, authenticated=authenticated)
+    headers["x-should-retry"] = "true" if error.status == 429 or error.status >= 500 else "false"
+    if error.retry_after is not None:
+        headers["retry-after"] = str(error.retry_after)
+    body = wire.error_body(error.type, error.message, headers["request-id"])
+    return web.json_response(body, status=error.status, headers=headers, dumps=_compact)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

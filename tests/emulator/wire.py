@@ -1,0 +1,350 @@
+"""What the Messages API puts on the wire: messages, stream events, their bytes, headers.
+
+Everything here is a pure function of (scenario name, request body, attempt), so recording
+the same request twice gives byte-identical bodies and ids. The facts reproduced are the ones
+in the project's wire-format brief (framing, padding, ping, event shapes, headers).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import json
+import math
+import re
+import uuid
+from typing import Any
+
+from .scenarios import Reply
+
+Event = dict[str, Any]
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+class Ids:
+    """Deterministic identifiers derived from one seed per response."""
+
+    def __init__(self, scenario: str, body: Any, attempt: int) -> None:
+        self._seed = json.dumps([scenario, body, attempt], sort_keys=True, default=str)
+
+    def digest(self, label: str) -> bytes:
+        return hashlib.sha256(f"{self._seed}\0{label}".encode()).digest()
+
+    def base58(self, label: str, length: int) -> str:
+        number = int.from_bytes(self.digest(label), "big")
+        chars = []
+        for _ in range(length):
+            number, rest = divmod(number, 58)
+            chars.append(_BASE58[rest])
+        return "".join(chars)
+
+    def message_id(self) -> str:
+        return "msg_01" + self.base58("message", 22)
+
+    def request_id(self) -> str:
+        return "req_011C" + self.base58("request", 20)
+
+    def tool_use_id(self, index: int) -> str:
+        return "toolu_01" + self.base58(f"tool_use {index}", 22)
+
+    def signature(self, index: int) -> str:
+        raw = b"".join(self.digest(f"signature {index} {n}") for n in range(6))
+        return base64.b64encode(raw).decode()
+
+
+# --- the message -------------------------------------------------------------------------
+
+
+def estimate_tokens(text: str) -> int:
+    return math.ceil(len(text) / 4)
+
+
+def input_tokens(body: dict[str, Any]) -> int:
+    prompt = [body.get("system"), body.get("messages"), body.get("tools")]
+    return max(1, estimate_tokens(json.dumps(prompt, separators=(",", ":"))))
+
+
+def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any]:
+    """The complete Message a non-streaming request would get (the stream's end state)."""
+    budget = body["max_tokens"]
+    if reply.max_tokens is not None:
+        budget = min(budget, reply.max_tokens)
+
+    content, used, truncated = [], 0, False
+    for index, block in enumerate(reply.content):
+        block = _resolve_block(block, index, body, ids)
+        cost = _block_tokens(block)
+        if used + cost > budget:
+            truncated = True
+            room = (budget - used) * 4
+            if block["type"] in ("text", "thinking") and room > 0:
+                content.append({**block, block["type"]: block[block["type"]][:room]})
+            break
+        content.append(block)
+        used += cost
+
+    if truncated:
+        stop_reason, output = "max_tokens", budget
+    else:
+        has_tool = any(b["type"] == "tool_use" for b in content)
+        stop_reason = reply.stop_reason or ("tool_use" if has_tool else "end_turn")
+        output = max(1, used)
+    usage = {
+        "input_tokens": input_tokens(body),
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+        "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+        "output_tokens": output,
+        "service_tier": "standard",
+        "inference_geo": "global",
+    }
+    usage.update(reply.usage or {})
+    usage["cache_creation"]["ephemeral_5m_input_tokens"] = usage["cache_creation_input_tokens"]
+    return {
+        "model": body.get("model"),
+        "id": ids.message_id(),
+        "type": "message",
+        "role": "assistant",
+        "content": content,
+        "stop_reason": stop_reason,
+        "stop_sequence": None,
+        "stop_details": None,
+        "usage": usage,
+    }
+
+
+def _resolve_block(block: dict[str, Any], index: int, body: dict, ids: Ids) -> dict[str, Any]:
+    if block["type"] == "text":
+        return dict(block)
+    if block["type"] == "thinking":
+        # display "omitted": the thinking text is withheld, the signature still comes
+        omitted = (body.get("thinking") or {}).get("display") == "omitted"
+        thinking = "" if omitted else block["thinking"]
+        return {
+            **block,
+            "thinking": thinking,
+            "signature": block["signature"] or ids.signature(index),
+        }
+    # tool_use: call the request's first tool, with input shaped by its schema
+    tools = body.get("tools") or [{}]
+    tool = tools[0] if isinstance(tools[0], dict) else {}
+    return {
+        "type": "tool_use",
+        "id": ids.tool_use_id(index),
+        "name": tool.get("name") or block["name"] or "tool",
+        "input": _tool_input(block["input"], tool.get("input_schema") or {}),
+    }
+
+
+def _tool_input(preferred: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's input, fitted to the tool's schema (placeholders for unknown keys)."""
+    properties = schema.get("properties") or {}
+    if not properties:
+        return preferred
+    required = set(schema.get("required") or properties)
+    return {
+        key: preferred[key] if key in preferred else _placeholder(prop)
+        for key, prop in properties.items()
+        if key in required or key in preferred
+    }
+
+
+def _placeholder(prop: dict[str, Any]) -> Any:
+    if prop.get("enum"):
+        return prop["enum"][0]
+    if "default" in prop:
+        return prop["default"]
+    kind = prop.get("type")
+    return {"integer": 1, "number": 1, "boolean": True, "array": [], "object": {}}.get(
+        kind, "example"
+    )
+
+
+def _block_tokens(block: dict[str, Any]) -> int:
+    if block["type"] == "tool_use":
+        return estimate_tokens(_tool_json(block["input"]))
+    return estimate_tokens(block[block["type"]])
+
+
+def _tool_json(value: dict[str, Any]) -> str:
+    # the API streams tool input with ", " and ": " separators
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- the stream --------------------------------------------------------------------------
+
+PING: Event = {"type": "ping"}
+
+
+def stream_events(message: dict[str, Any], pings: int = 1) -> list[Event]:
+    """The events of a successful stream for `message`, in wire order, pings included."""
+    start = {
+        **message,
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "stop_details": None,
+        "usage": {**message["usage"], "output_tokens": 1},
+    }
+    events: list[Event] = [{"type": "message_start", "message": start}]
+    blocks = message["content"]
+    for index, block in enumerate(blocks):
+        events.append(
+            {"type": "content_block_start", "index": index, "content_block": _empty(block)}
+        )
+        if index == 0:
+            events += [PING] * pings
+        events += [
+            {"type": "content_block_delta", "index": index, "delta": delta}
+            for delta in _deltas(block)
+        ]
+        events.append({"type": "content_block_stop", "index": index})
+        if index == 0 and len(blocks) > 1:
+            events.append(PING)
+    usage = message["usage"]
+    events.append(
+        {
+            "type": "message_delta",
+            "delta": {
+                "stop_reason": message["stop_reason"],
+                "stop_sequence": message["stop_sequence"],
+                "stop_details": None,
+            },
+            "usage": {
+                "input_tokens": usage["input_tokens"],
+                "cache_creation_input_tokens": usage["cache_creation_input_tokens"],
+                "cache_read_input_tokens": usage["cache_read_input_tokens"],
+                "output_tokens": usage["output_tokens"],
+            },
+        }
+    )
+    events.append({"type": "message_stop"})
+    return events
+
+
+def _empty(block: dict[str, Any]) -> dict[str, Any]:
+    """A block as content_block_start announces it, before any delta."""
+    if block["type"] == "text":
+        return {"type": "text", "text": ""}
+    if block["type"] == "thinking":
+        return {"type": "thinking", "thinking": "", "signature": ""}
+    return {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+
+
+def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
+    if block["type"] == "text":
+        return [{"type": "text_delta", "text": t} for t in split_words(block["text"])]
+    if block["type"] == "thinking":
+        return [
+            *({"type": "thinking_delta", "thinking": t} for t in split_words(block["thinking"])),
+            {"type": "signature_delta", "signature": block["signature"]},
+        ]
+    # the first input_json_delta is empty on the wire
+    pieces = [""] + split_chars(_tool_json(block["input"]))
+    return [{"type": "input_json_delta", "partial_json": p} for p in pieces]
+
+
+_WORDS = re.compile(r"\s*\S+\s*|\s+")
+
+
+def split_words(text: str) -> list[str]:
+    """Fragments of a few words each, deterministic; their concatenation is `text`."""
+    words = _WORDS.findall(text)
+    sizes = itertools.cycle((1, 4, 3, 5, 2, 6))
+    pieces, i = [], 0
+    while i < len(words):
+        n = next(sizes)
+        pieces.append("".join(words[i : i + n]))
+        i += n
+    return pieces
+
+
+def split_chars(text: str) -> list[str]:
+    sizes = itertools.cycle((9, 14, 6, 11))
+    pieces, i = [], 0
+    while i < len(text):
+        n = next(sizes)
+        pieces.append(text[i : i + n])
+        i += n
+    return pieces
+
+
+def interrupt_index(events: list[Event], after_chars: int) -> int:
+    """Index of the first event after `after_chars` characters of text were streamed.
+
+    Falls back to the message_delta when the text is shorter.
+    """
+    seen = 0
+    for i, event in enumerate(events):
+        if event["type"] == "message_delta":
+            return i
+        if event["type"] == "content_block_delta" and event["delta"]["type"] == "text_delta":
+            seen += len(event["delta"]["text"])
+            if seen >= after_chars:
+                return i + 1
+    return len(events)
+
+
+def encode_event(event: Event, seq: int) -> bytes:
+    """One SSE event: `event:` line, one `data:` line, blank line; LF only.
+
+    Compact JSON like the API, with its run of spaces before the final `}` on most events
+    (length varies with `seq`); ping keeps the API's own `{"type": "ping"}` spelling.
+    """
+    if event == PING:
+        data = '{"type": "ping"}'
+    else:
+        data = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        if event["type"] != "message_start":
+            data = data[:-1] + " " * (3 + seq % 4) + "}"
+    return f"event: {event['type']}\ndata: {data}\n\n".encode()
+
+
+def error_event(error_type: str, message: str) -> Event:
+    return {"type": "error", "error": {"details": None, "type": error_type, "message": message}}
+
+
+def error_body(error_type: str, message: str, request_id: str) -> dict[str, Any]:
+    return {
+        "type": "error",
+        "error": {"type": error_type, "message": message},
+        "request_id": request_id,
+    }
+
+
+# --- headers -----------------------------------------------------------------------------
+
+_RESET = "2026-01-01T00:00:00Z"  # fixed, so re-recorded cassettes do not change
+_ORGANIZATION_ID = str(uuid.UUID(bytes=hashlib.sha256(b"emulator").digest()[:16], version=4))
+
+
+def response_headers(ids: Ids, *, authenticated: bool) -> dict[str, str]:
+    """Headers every response carries; `authenticated` adds the per-organization ones."""
+    headers = {
+        "request-id": ids.request_id(),
+        "server": "cloudflare",
+        "cf-ray": ids.digest("cf-ray").hex()[:16] + "-CDG",
+        "cf-cache-status": "DYNAMIC",
+        "x-robots-tag": "none",
+        "strict-transport-security": "max-age=31536000; includeSubDomains; preload",
+    }
+    if authenticated:
+        for kind, limit in (
+            ("requests", 4000),
+            ("tokens", 2_000_000),
+            ("input-tokens", 1_600_000),
+            ("output-tokens", 400_000),
+        ):
+            prefix = f"anthropic-ratelimit-{kind}"
+            headers[f"{prefix}-limit"] = str(limit)
+            headers[f"{prefix}-remaining"] = str(limit - 1)
+            headers[f"{prefix}-reset"] = _RESET
+        # fake values the recorder has to scrub, like the real organization id and cookie
+        headers["anthropic-organization-id"] = _ORGANIZATION_ID
+        headers["set-cookie"] = (
+            f"_cfuvid={ids.base58('cookie', 32)}-1767225600000-0.0.1.1-604800000; "
+            "path=/; HttpOnly; Secure; SameSite=None"
+        )
+    return headers

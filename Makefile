@@ -5,6 +5,8 @@ SHELL := bash
 
 PYTHON ?= python3
 VENV := .venv
+# Material prints an end-of-life banner on every build; the README explains the plan.
+export NO_MKDOCS_2_WARNING := 1
 BIN := $(VENV)/bin
 ENV_READY := $(VENV)/.installed-from-lock
 

@@ -5,6 +5,9 @@ GitHub; an unknown shortcode or a missing file fails the build by name.
 
 - `<!-- md:recorded NAME -->`: where the output above came from, read from
   cassettes/NAME.yaml (emulator or live API, and when).
+- `<!-- md:not-runnable -->`: placed right before a fence, marks a block that
+  is deliberately not a tested snippet (a shell `export`, a `pip install`).
+  It renders as nothing; the page checks read it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ def on_page_markdown(markdown, page, config, files):
         where = page.file.src_uri
         if name == "recorded":
             return _recorded(root, args, where)
+        if name == "not-runnable":
+            return ""
         raise PluginError(f"docs/{where}: unknown shortcode `md:{name}`")
 
     return SHORTCODE.sub(expand, markdown)

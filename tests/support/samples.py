@@ -50,6 +50,9 @@ SPECIAL: dict[str, Case] = {
         _special(
             "complete_example", "complete_example_error_event", scenario="error_event", exit_code=1
         ),
+        _special("check_setup", uses_api=False),
+        _special("nonstreaming_limit", uses_api=False),
+        _special("retries", scenario="rate_limit_then_success"),
     ]
 }
 

@@ -1,0 +1,15 @@
+"""Stream a long answer for a program, not a person: keep only the final message."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+with client.messages.stream(
+    model="claude-sonnet-4-6",
+    max_tokens=64000,
+    messages=[{"role": "user", "content": "Write a detailed report on ocean currents."}],
+) as stream:
+    message = stream.get_final_message()  # reads the whole stream, then returns
+
+print(f"{message.stop_reason}: {message.usage.output_tokens} output tokens")
+print(stream.get_final_text())

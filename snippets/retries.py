@@ -1,0 +1,18 @@
+"""Rate limits before the stream starts are retried by the SDK; set how many times."""
+
+import anthropic
+
+client = anthropic.Anthropic(max_retries=4)  # the default is 2
+
+try:
+    with client.messages.stream(
+        model="claude-sonnet-4-6",
+        max_tokens=256,
+        messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+    ) as stream:
+        for text in stream.text_stream:
+            print(text, end="", flush=True)
+        print()
+except anthropic.RateLimitError as err:
+    # Raised only once every retry was rate limited too.
+    print(f"Still rate limited after retries (request id {err.request_id})")

@@ -1,0 +1,19 @@
+"""Stop reading once you have enough: leaving the with block closes the connection."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+received = ""
+with client.messages.stream(
+    model="claude-sonnet-4-6",
+    max_tokens=1024,
+    messages=[{"role": "user", "content": "Tell me a short story about a robot."}],
+) as stream:
+    for text in stream.text_stream:
+        received += text
+        if len(received) >= 120:
+            break  # the user pressed "stop": no more tokens are read
+
+print(received)
+print(f"\n[stopped after {len(received)} characters]")

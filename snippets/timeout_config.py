@@ -1,0 +1,18 @@
+"""Give a long stream room: a generous read timeout, a short connect timeout."""
+
+import anthropic
+import httpx2
+
+client = anthropic.Anthropic(
+    # read: the longest silence allowed between two chunks of the stream
+    timeout=httpx2.Timeout(60.0, connect=5.0, read=120.0),
+)
+
+with client.messages.stream(
+    model="claude-sonnet-4-6",
+    max_tokens=1024,
+    messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+) as stream:
+    for text in stream.text_stream:
+        print(text, end="", flush=True)
+print()

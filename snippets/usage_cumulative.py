@@ -1,0 +1,22 @@
+"""Token usage in message_delta is a running total: keep the last value, don't add."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+stream = client.messages.create(
+    model="claude-sonnet-4-6",
+    max_tokens=1024,
+    messages=[{"role": "user", "content": "Tell me a short story about a robot."}],
+    stream=True,
+)
+input_tokens = output_tokens = 0
+with stream:
+    for event in stream:
+        if event.type == "message_start":
+            input_tokens = event.message.usage.input_tokens
+            output_tokens = event.message.usage.output_tokens
+        elif event.type == "message_delta":
+            output_tokens = event.usage.output_tokens  # replaces, never +=
+
+print(f"input_tokens={input_tokens} output_tokens={output_tokens}")

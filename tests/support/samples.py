@@ -53,6 +53,8 @@ SPECIAL: dict[str, Case] = {
         _special("check_setup", uses_api=False),
         _special("nonstreaming_limit", uses_api=False),
         _special("retries", scenario="rate_limit_then_success"),
+        _special("http_errors", "http_errors_unauthorized", scenario="unauthorized"),
+        _special("http_errors", "http_errors_overloaded", scenario="overloaded"),
     ]
 }
 

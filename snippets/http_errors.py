@@ -1,0 +1,23 @@
+"""Tell apart the HTTP errors a request can get before its stream starts."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+try:
+    with client.messages.stream(
+        model="claude-sonnet-4-6",
+        max_tokens=256,
+        messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+    ) as stream:
+        print(stream.get_final_text())
+except anthropic.AuthenticationError as err:
+    print(f"{err.status_code} {err.type}: check ANTHROPIC_API_KEY. ({err.api_message})")
+except anthropic.PermissionDeniedError as err:
+    print(f"{err.status_code} {err.type}: this key may not use this model or workspace.")
+except anthropic.NotFoundError as err:
+    print(f"{err.status_code} {err.type}: check the model id. ({err.api_message})")
+except anthropic.RateLimitError as err:
+    print(f"{err.status_code} {err.type}: still rate limited after the SDK's retries.")
+except anthropic.OverloadedError as err:
+    print(f"{err.status_code} {err.type}: the API is overloaded; the SDK already retried.")

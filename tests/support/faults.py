@@ -1,0 +1,170 @@
+"""The complete example against the emulator's fault scenarios, live on loopback.
+
+Shared by tests/test_faults.py (which asserts) and `make bench` (which prints the
+fault table). "Characters lost" compares what the sample printed with the text the
+emulator streamed before the fault, read by a second, independent request: the
+emulator is deterministic (ids and text derive from scenario, body and attempt), so
+the same request gets the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import anthropic._base_client
+import httpx2
+from anthropic._base_client import BaseClient
+
+from . import runner
+from .paths import SNIPPETS
+from .samples import Case
+
+COMPLETE_EXAMPLE = Case("complete_example", SNIPPETS / "complete_example.py")
+FAKE_KEY = "sk-ant-fault-tests-not-a-key"
+# Short enough that a stalled stream fails fast, long enough for a loopback server.
+READ_TIMEOUT = 0.5
+FAILURE_MARK = "\n\nStream failed: "
+SUMMARY_MARK = "\n\nstop reason:"
+
+
+@dataclass(frozen=True)
+class Fault:
+    scenario: str
+    exit_code: int
+    message: str  # what the sample must print for the reader to know what happened
+    requests: int = 1  # attempts the SDK makes (retries included)
+
+
+FAULTS = [
+    Fault(
+        "connection_cut",
+        1,
+        "Stream failed: the stream was interrupted: RemoteProtocolError(",
+    ),
+    Fault("error_event", 1, "Stream failed: API error 200 (overloaded_error): Overloaded"),
+    Fault("rate_limit_then_success", 0, "stop reason:   end_turn", requests=2),
+    # 529 is retried (x-should-retry: true): the SDK's default max_retries is 2.
+    Fault("overloaded", 1, "Stream failed: API error 529 (overloaded_error): Overloaded", 3),
+    Fault("unauthorized", 1, "Stream failed: API error 401 (authentication_error): "),
+    Fault("unknown_model", 1, "Stream failed: API error 404 (not_found_error): model: "),
+    Fault("max_tokens", 0, "The answer hit max_tokens and is cut short: raise max_tokens."),
+    Fault("stall", 1, "Stream failed: the stream was interrupted: ReadTimeout("),
+    Fault("gzip", 0, "stop reason:   end_turn"),
+]
+
+
+@contextlib.contextmanager
+def fast_client_defaults() -> Iterator[None]:
+    """No back-off between retries, and a short default timeout, for every client made.
+
+    The complete example builds its client with the SDK's defaults (a 600 s read
+    timeout); the sample stays as the reader sees it and the default changes instead.
+    """
+    saved = BaseClient._calculate_retry_timeout, anthropic._base_client.DEFAULT_TIMEOUT
+    BaseClient._calculate_retry_timeout = lambda *args, **kwargs: 0.0
+    anthropic._base_client.DEFAULT_TIMEOUT = httpx2.Timeout(READ_TIMEOUT, connect=5.0)
+    try:
+        yield
+    finally:
+        BaseClient._calculate_retry_timeout, anthropic._base_client.DEFAULT_TIMEOUT = saved
+
+
+@contextlib.contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """Only the ANTHROPIC_* variables given, restored afterwards."""
+    saved = {name: value for name, value in os.environ.items() if name.startswith("ANTHROPIC_")}
+    for name in saved:
+        del os.environ[name]
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name in [name for name in os.environ if name.startswith("ANTHROPIC_")]:
+            del os.environ[name]
+        os.environ.update(saved)
+
+
+@dataclass
+class FaultRun:
+    fault: Fault
+    output: str
+    exit_code: int
+    requests: int
+    sent: str  # text the emulator streamed on the last attempt, up to the fault
+    content_encoding: str | None  # of that last attempt's response
+
+    @property
+    def printed(self) -> str:
+        """The answer text the sample printed, without its failure report or summary."""
+        for mark in (FAILURE_MARK, SUMMARY_MARK):
+            if mark in self.output:
+                return self.output.split(mark, 1)[0]
+        return self.output
+
+    @property
+    def characters_lost(self) -> int:
+        """Characters streamed before the fault that the reader never saw."""
+        common = 0
+        for sent, printed in zip(self.sent, self.printed, strict=False):
+            if sent != printed:
+                break
+            common += 1
+        return len(self.sent) - common
+
+    @property
+    def survived(self) -> bool:
+        """Exited with the expected code and said what happened."""
+        return self.exit_code == self.fault.exit_code and self.fault.message in self.output
+
+
+def run_complete_example(emulator, fault: Fault) -> FaultRun:
+    """Run snippets/complete_example.py against one scenario and probe what was sent."""
+    before = len(emulator.requests)
+    base_url = emulator.base_url(fault.scenario)
+    with (
+        fast_client_defaults(),
+        environment(ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=base_url),
+    ):
+        result = runner.run(COMPLETE_EXAMPLE)
+    requests = emulator.requests[before:]
+    sent, encoding = streamed_text(emulator, requests[-1]) if requests else ("", None)
+    return FaultRun(fault, result.output, result.exit_code, len(requests), sent, encoding)
+
+
+def streamed_text(emulator, request: dict) -> tuple[str, str | None]:
+    """Replay one recorded request with plain httpx2; the text deltas that arrive before
+    the stream ends or breaks, and the response's content-encoding."""
+    skip = {"host", "content-length", "connection"}
+    headers = {name: value for name, value in request["headers"].items() if name not in skip}
+    received = bytearray()
+    encoding = None
+    timeout = httpx2.Timeout(READ_TIMEOUT, connect=5.0)
+    with httpx2.Client(timeout=timeout) as client:
+        try:
+            with client.stream(
+                "POST", emulator.url + request["path"], json=request["json"], headers=headers
+            ) as response:
+                encoding = response.headers.get("content-encoding")
+                for chunk in response.iter_bytes():
+                    received += chunk
+        except httpx2.TransportError:
+            pass  # the fault itself: keep what arrived before it
+    return _text_deltas(bytes(received)), encoding
+
+
+def _text_deltas(body: bytes) -> str:
+    """Text of every complete SSE `content_block_delta` event (a truncated one is not sent)."""
+    text = []
+    events = body.decode("utf-8", errors="replace").replace("\r\n", "\n").split("\n\n")
+    for event in events[:-1]:  # the last piece has no terminating blank line
+        for line in event.split("\n"):
+            if not line.startswith("data:"):
+                continue
+            data = json.loads(line[5:])
+            if data.get("type") == "content_block_delta" and data["delta"]["type"] == "text_delta":
+                text.append(data["delta"]["text"])
+    return "".join(text)

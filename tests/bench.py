@@ -46,6 +46,22 @@ def sample_times() -> tuple[float, dict[str, float]]:
         return wall, {case.get("name"): float(case.get("time")) for case in cases}
 
 
+def fault_table() -> list[tuple[str, str, str, str]]:
+    """The complete example against each emulator fault, live: did it survive, what was lost."""
+    from tests.emulator import Emulator
+    from tests.support import faults
+
+    rows = []
+    with Emulator() as emulator:
+        for fault in faults.FAULTS:
+            start = time.perf_counter()
+            run = faults.run_complete_example(emulator, fault)
+            seconds = time.perf_counter() - start
+            survived = "yes" if run.survived else f"NO (exit {run.exit_code})"
+            rows.append((fault.scenario, survived, str(run.characters_lost), f"{seconds:.2f} s"))
+    return rows
+
+
 def main() -> None:
     rows: list[tuple[str, str]] = []
     rows.append(("environment setup from the lock", f"{environment_setup():.1f} s"))
@@ -66,6 +82,14 @@ def main() -> None:
     print(f"{'-' * width}  -----")
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+
+    # Survived: exit code and message as documented. Lost characters must be 0.
+    print()
+    header = ("fault scenario (complete_example.py)", "survived", "chars lost", "run time")
+    table = [header, *fault_table()]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *table[1:]]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 if __name__ == "__main__":

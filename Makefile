@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 BIN := $(VENV)/bin
 ENV_READY := $(VENV)/.installed-from-lock
 
-.PHONY: help serve build test lint record outputs bench lock clean
+.PHONY: help serve build test lint record outputs bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,17 @@ outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes
 
 bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
 	$(BIN)/python -m tests.bench
+
+# The audit's tools come from npm (pinned in package-lock.json); no tool may
+# download a browser: they drive Debian's Chromium (apt-get install chromium).
+node_modules/.package-lock.json: package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+
+audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site (figures)
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m tests.browser.audit
+
+screenshots: $(ENV_READY) ## PNGs of every page, phone and laptop, light and dark, into screenshots/
+	$(BIN)/python -m tests.browser.screenshots
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(PYTHON) -m venv .lock-env

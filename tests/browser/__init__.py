@@ -1,0 +1,1 @@
+"""Browser checks of the built site: tests (pytest), `make audit`, `make screenshots`."""

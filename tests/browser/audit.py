@@ -1,0 +1,138 @@
+"""`make audit`: Lighthouse and axe over every page of the built site. Figures, not pass/fail.
+
+Builds the site, serves it gzip-compressed on loopback, runs Lighthouse (mobile
+and desktop presets) and axe-core (light and dark scheme, phone and laptop
+size) in the system Chromium, and prints one table. Targets, for reading the
+table: mobile performance >= 98, the other three categories 100, no axe
+violations, <= 80 KiB transferred.
+
+Run with the project's environment after `npm ci`: `python -m tests.browser.audit`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser.browser import DESKTOP, MOBILE, chromium_path, launch
+from tests.browser.server import SiteServer, pages
+from tests.support import site
+from tests.support.paths import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+LIGHTHOUSE = ROOT / "tests" / "browser" / "lighthouse.mjs"
+AXE_RUNS = [
+    ("light", "412", MOBILE),
+    ("light", "1350", DESKTOP),
+    ("dark", "412", MOBILE),
+    ("dark", "1350", DESKTOP),
+]
+
+
+def lighthouse(urls: list[str]) -> dict[tuple[str, str], dict]:
+    env = {**os.environ, "CHROME_PATH": chromium_path()}
+    process = subprocess.Popen(
+        ["node", str(LIGHTHOUSE), *urls], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    results = {}
+    for line in process.stdout:
+        if line.startswith("{"):
+            run = json.loads(line)
+            results[run["url"], run["formFactor"]] = run
+            print(f"  lighthouse {run['formFactor']:<7} {run['url']}", file=sys.stderr)
+    if process.wait() != 0:
+        raise SystemExit(f"lighthouse exited with {process.returncode}")
+    return results
+
+
+def axe(urls: list[str]) -> dict[tuple[str, str], list[dict]]:
+    """Violations per (url, run name), each {id, nodes}."""
+    script = AXE.read_text(encoding="utf-8")
+    results = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        for scheme, size, viewport in AXE_RUNS:
+            context = browser.new_context(color_scheme=scheme, viewport=viewport)
+            page = context.new_page()
+            for url in urls:
+                page.goto(url, wait_until="load")
+                page.add_script_tag(content=script)
+                results[url, f"{scheme} {size}"] = page.evaluate(
+                    """async () => (await axe.run(document, {resultTypes: ["violations"]}))
+                        .violations.map(v => ({id: v.id, nodes: v.nodes.length}))"""
+                )
+            context.close()
+            print(f"  axe {scheme} {size}: {len(urls)} pages", file=sys.stderr)
+        browser.close()
+    return results
+
+
+def table(paths, base, lh, ax) -> list[str]:
+    header = ["page", "perf m/d", "a11y m/d", "best-pr m/d", "SEO m/d", "KiB", "LCP ms",
+              "TBT ms", "axe L412/L1350/D412/D1350"]  # fmt: skip
+    rows = [header]
+    for path in paths:
+        url = base + path
+        m, d = lh[url, "mobile"], lh[url, "desktop"]
+
+        def pair(category, m=m, d=d):
+            return f"{m['scores'][category]}/{d['scores'][category]}"
+
+        violations = "/".join(str(len(ax[url, f"{s} {z}"])) for s, z, _ in AXE_RUNS)
+        rows.append([
+            "/" + path, pair("performance"), pair("accessibility"), pair("best-practices"),
+            pair("seo"), f"{m['transferBytes'] / 1024:.0f}", f"{m['lcpMs']:.0f}",
+            f"{m['tbtMs']:.0f}", violations,
+        ])  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+def details(paths, base, lh, ax) -> list[str]:
+    """What cost the points: failing Lighthouse audits and axe rules, with the pages they hit."""
+    failing: dict[str, set[str]] = defaultdict(set)
+    for path in paths:
+        for form in ("mobile", "desktop"):
+            for audit in lh[base + path, form]["failing"]:
+                failing[f"lighthouse {audit} ({form})"].add("/" + path)
+        for scheme, size, _ in AXE_RUNS:
+            for violation in ax[base + path, f"{scheme} {size}"]:
+                failing[f"axe {violation['id']} ({scheme} {size})"].add("/" + path)
+    return [f"{name}: {len(where)} pages, e.g. {sorted(where)[0]}" for name, where in
+            sorted(failing.items())]  # fmt: skip
+
+
+def main() -> None:
+    if not AXE.exists():
+        raise SystemExit("node_modules missing: run `npm ci` first (make audit does).")
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        built = site.build(Path(scratch))
+        if built.returncode:
+            raise SystemExit(built.stderr)
+        paths = pages(Path(scratch))
+        with SiteServer(Path(scratch)) as server:
+            urls = [server.url + path for path in paths]
+            lh = lighthouse(urls)
+            ax = axe(urls)
+            base = server.url
+    print("\n".join(table(paths, base, lh, ax)))
+    print()
+    print("Figures: Lighthouse scores mobile/desktop; KiB transferred, LCP and TBT on mobile;")
+    print("axe violations (rules) in light/dark at 412x823 and 1350x940.")
+    print("\n".join(details(paths, base, lh, ax)) or "No failing audits, no axe violations.")
+    print(f"\naudit of {len(paths)} pages took {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Serve a built site on loopback, gzip-compressed as a static host would.
+
+aiohttp does the HTTP and the compression; this only maps URLs to files
+(directory URLs to index.html, unknown ones to 404.html with status 404).
+Runs in a background thread so tests, the audit and screenshots share it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import threading
+from pathlib import Path
+
+from aiohttp import web
+
+# Compressed like a static host compresses: text types only.
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+mimetypes.add_type("text/javascript", ".js")
+mimetypes.add_type("image/svg+xml", ".svg")
+
+
+def _app(root: Path) -> web.Application:
+    root = root.resolve()
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        path = (root / request.path.lstrip("/")).resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        status = 200
+        if not path.is_file() or root not in path.parents:
+            path, status = root / "404.html", 404
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        response = web.Response(body=path.read_bytes(), status=status, content_type=content_type)
+        if content_type.startswith(COMPRESSIBLE):
+            response.enable_compression()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handle)
+    return app
+
+
+class SiteServer:
+    """`with SiteServer(site_dir) as server: server.url` (http://127.0.0.1:PORT/)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.url = ""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._runner: web.AppRunner | None = None
+
+    async def _start(self) -> str:
+        self._runner = web.AppRunner(_app(self.root), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}/"
+
+    def __enter__(self) -> SiteServer:
+        self._thread.start()
+        self.url = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()
+
+
+def pages(site_dir: Path) -> list[str]:
+    """Every page of a built site as a URL path ('' for the home page), 404 page excluded."""
+    found = []
+    for index in sorted(Path(site_dir).rglob("index.html")):
+        relative = index.parent.relative_to(site_dir).as_posix()
+        found.append("" if relative == "." else relative + "/")
+    return found

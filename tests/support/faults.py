@@ -24,7 +24,7 @@ from .paths import SNIPPETS
 from .samples import Case
 
 COMPLETE_EXAMPLE = Case("complete_example", SNIPPETS / "complete_example.py")
-FAKE_KEY = "sk-ant-fault-tests-not-a-key"
+FAKE_KEY = "sk-ant-fault-tests"  # short: not key-like (tests/test_secrets.py)
 # Short enough that a stalled stream fails fast, long enough for a loopback server.
 READ_TIMEOUT = 0.5
 FAILURE_MARK = "\n\nStream failed: "

@@ -1,0 +1,187 @@
+"""No key, token, organization id or cookie is committed, and recording cannot leak one.
+
+Two guards: a scan of every cassette and every git-tracked file for key-like
+strings, and a recording run through the emulator with a unique canary key whose
+output is searched for the canary and for the headers the cassette format drops.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import anthropic
+import pytest
+import vcr as vcrpy
+
+from tests.conftest import pytest_recording_configure
+from tests.emulator import Emulator, wire
+from tests.support import cassette_format, runner
+from tests.support.paths import CASSETTES, ROOT, SNIPPETS, rel
+from tests.support.samples import Case
+
+UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# \W{0,12} spans what sits between a header's name and its value in a cassette,
+# a header dump or code: `: `, `:\n      - '`, `": "`.
+KEY_LIKE = {
+    "an Anthropic API key": re.compile(r"sk-ant-[A-Za-z0-9_-]{20,}"),
+    "a bearer token": re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{20,}"),
+    "an organization id": re.compile(rf"(?i)organization-id\W{{0,12}}{UUID}"),
+    "a cookie": re.compile(r"(?i)\b(?:set-)?cookie\W{0,12}[\w.-]+=[^\s;'\"]{8,}"),
+}
+# Headers a cassette must never hold, whatever the API or emulator sends.
+SECRET_HEADERS = {"authorization", "x-api-key", "anthropic-organization-id", "set-cookie", "cookie"}
+
+
+def key_like_strings(path: Path) -> list[str]:
+    """`file:line: what` for each key-like string in a text file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, IsADirectoryError, FileNotFoundError):
+        return []  # binary files, and tracked files deleted in the work tree
+    found = []
+    for what, pattern in KEY_LIKE.items():
+        for match in pattern.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(f"{rel(path)}:{line}: {what} ({match.group()[:16]}...)")
+    return found
+
+
+def tracked_files() -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return [ROOT / name for name in listed.stdout.split("\0") if name]
+
+
+def test_no_key_like_strings_in_cassettes_or_tracked_files():
+    files = sorted(set(tracked_files()) | set(CASSETTES.glob("*.yaml")))
+    assert len(files) > 10, "git ls-files found almost nothing: is this a clone?"
+    found = [hit for path in files for hit in key_like_strings(path)]
+    assert not found, (
+        "Key-like strings in the repository. Remove them (and revoke a real key at once); "
+        "re-record a cassette with `make record`, which keeps only allow-listed headers:\n"
+        + "\n".join(found)
+    )
+
+
+def test_every_cassette_header_is_allow_listed():
+    for path in sorted(CASSETTES.glob("*.yaml")):
+        for interaction in cassette_format.load(path)["interactions"]:
+            for side in ("request", "response"):
+                names = {name.lower() for name in interaction[side]["headers"]}
+                leaked = names & SECRET_HEADERS
+                assert not leaked, (
+                    f"{rel(path)}: {side} header(s) {sorted(leaked)} recorded. Re-record with "
+                    "`make record` (tests/support/cassette_format.py keeps an allow-list)."
+                )
+
+
+@pytest.mark.parametrize(
+    "planted, what",
+    [
+        ("api_key = 'sk-ant-api03-" + "A1b2" * 10 + "'", "an Anthropic API key"),
+        ("Authorization: Bearer " + "eyJhbGciOi" * 3, "a bearer token"),
+        (
+            "anthropic-organization-id:\n  - '" + "0f0e0d0c-0b0a-4909-8807-060504030201'",
+            "an organization id",
+        ),
+        ("set-cookie:\n  - _cfuvid=" + "x9Y8z7W6v5U4t3S2" + "; path=/", "a cookie"),
+    ],
+)
+def test_scan_names_file_and_line(tmp_path, monkeypatch, planted, what):
+    """The scan can fail, and says where and what."""
+    monkeypatch.setattr("tests.support.paths.ROOT", tmp_path)
+    leaky = tmp_path / "notes.md"
+    leaky.write_text(f"# Notes\n\nSome text.\n{planted}\n", encoding="utf-8")
+    [hit] = key_like_strings(leaky)
+    assert hit.startswith(f"notes.md:4: {what} (")
+
+
+def test_recording_with_a_real_looking_key_leaks_nothing(tmp_path, monkeypatch):
+    """Record two samples through the emulator with a canary key into a temporary cassette
+    directory, the way `make record` does (pytest-recording's VCR, the project's format)."""
+    canary = "sk-ant-api03-CANARY" + secrets.token_urlsafe(48)
+    cookie_canary = "CANARY" + secrets.token_hex(16)
+    cassettes = tmp_path / "cassettes"
+    seen_headers: list[set[str]] = []  # response headers as they arrived, before scrubbing
+
+    def spy_then_scrub(response):
+        seen_headers.append({name.lower() for name in response["headers"]})
+        return cassette_format.scrub_response(response)
+
+    config = {**cassette_format.vcr_config(), "before_record_response": spy_then_scrub}
+    recorder = vcrpy.VCR(
+        path_transformer=vcrpy.VCR.ensure_suffix(".yaml"),
+        cassette_library_dir=str(cassettes),
+        record_mode="new_episodes",  # what pytest-recording turns `rewrite` into
+    )
+    pytest_recording_configure(config=None, vcr=recorder)
+    monkeypatch.setattr(
+        cassette_format,
+        "provenance",
+        {"source": "canary test", "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d")},
+    )
+    cases = [Case(name, SNIPPETS / f"{name}.py") for name in ("text_stream", "complete_example")]
+
+    with Emulator() as emulator:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", canary)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", emulator.base_url())
+        for case in cases:
+            with recorder.use_cassette(case.name, **config):
+                result = runner.run(case)
+            assert result.exit_code == 0, result.output
+        # The SDK sends no cookie or organization header; a proxy or a user's
+        # default_headers could. Those are dropped on the way in as well.
+        with recorder.use_cassette("extra_headers", **config):
+            client = anthropic.Anthropic(
+                default_headers={
+                    "cookie": f"session={cookie_canary}",
+                    "x-api-key": canary,
+                    "anthropic-organization-id": wire._ORGANIZATION_ID,
+                }
+            )
+            client.messages.create(
+                model="claude-sonnet-4-6",
+                max_tokens=64,
+                messages=[{"role": "user", "content": "Say hello."}],
+            )
+        sent = emulator.requests
+
+    # The canary really went over the wire, and the secrets really came back ...
+    assert all(request["headers"]["authorization"] == f"Bearer {canary}" for request in sent)
+    assert sent[-1]["headers"]["cookie"] == f"session={cookie_canary}"
+    assert all({"set-cookie", "anthropic-organization-id"} <= names for names in seen_headers)
+    # ... and the cassettes were written, holding the answers,
+    written = sorted(cassettes.glob("*.yaml"))
+    assert [path.stem for path in written] == ["complete_example", "extra_headers", "text_stream"]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in written)
+    assert "content_block_delta" in text
+    # ... but none of it reached them, nor anywhere in the repository.
+    repository = {path: path.read_bytes() for path in _repository_files()}
+    for needle in (canary, cookie_canary, wire._ORGANIZATION_ID):
+        assert needle not in text, f"{needle[:24]}... reached a recorded cassette"
+        leaked = [rel(path) for path, data in repository.items() if needle.encode() in data]
+        assert not leaked, f"{needle[:24]}... was written to {leaked}"
+    for path in written:
+        for interaction in cassette_format.load(path)["interactions"]:
+            for side in ("request", "response"):
+                names = {name.lower() for name in interaction[side]["headers"]}
+                assert not names & SECRET_HEADERS, f"{path.name}: {side} kept {names}"
+    # The real cassettes were not touched.
+    for case in cases:
+        assert "canary test" not in case.cassette.read_text(encoding="utf-8")
+
+
+def _repository_files() -> list[Path]:
+    """Every file in the work tree but git's store and installed packages."""
+    skip = {".git", ".venv", "node_modules", ".lock-env"}
+    found = []
+    for folder, subfolders, names in os.walk(ROOT):
+        subfolders[:] = [name for name in subfolders if name not in skip]
+        found += [Path(folder) / name for name in names]
+    return found

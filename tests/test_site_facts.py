@@ -1,0 +1,186 @@
+"""Facts stated across the site agree with the installed SDK.
+
+- every model id on a page or in a sample is one the SDK lists, and not one it deprecates;
+- every curl sample sends the `anthropic-version` the SDK sends;
+- every stated Python minimum is the SDK's Requires-Python;
+- the Versions page, built, shows the installed SDK.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import tomllib
+import typing
+from importlib.metadata import metadata, version
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from anthropic._constants import ANTHROPIC_API_VERSION
+from anthropic.resources.messages.messages import DEPRECATED_MODELS
+from anthropic.types import Model
+from mkdocs.exceptions import PluginError
+
+from tests.support.paths import DOCS, ROOT, SNIPPETS, rel
+
+PAGES = sorted(DOCS.rglob("*.md"))
+SAMPLE_FILES = sorted(p for p in SNIPPETS.rglob("*") if p.is_file())
+
+KNOWN_MODELS = {arg for arg in typing.get_args(Model) if isinstance(arg, str)}
+for _arg in typing.get_args(Model):
+    KNOWN_MODELS |= set(typing.get_args(_arg))
+
+# A model id: `claude-` and a name with a digit in it (`claude-sonnet-4-6`), or any name
+# the SDK itself lists; `claude-streaming-docs` (this site's repository) is neither.
+TOKEN = re.compile(r"\bclaude-[a-z0-9][a-z0-9.-]*[a-z0-9]")
+
+
+def model_ids(text: str):
+    for match in TOKEN.finditer(text):
+        token = match[0]
+        if any(c.isdigit() for c in token) or token in KNOWN_MODELS | set(DEPRECATED_MODELS):
+            yield text.count("\n", 0, match.start()) + 1, token
+
+
+def test_model_ids_are_current_models_of_the_sdk():
+    problems = []
+    seen = 0
+    for path in PAGES + SAMPLE_FILES:
+        for line, model in model_ids(path.read_text(encoding="utf-8", errors="replace")):
+            seen += 1
+            where = f"{rel(path)}:{line}: `{model}`"
+            if model in DEPRECATED_MODELS:
+                problems.append(
+                    f"{where} is deprecated by the SDK (end of life {DEPRECATED_MODELS[model]}; "
+                    "anthropic/resources/messages/messages.py DEPRECATED_MODELS)"
+                )
+            elif model not in KNOWN_MODELS:
+                problems.append(
+                    f"{where} is not in anthropic.types.Model "
+                    f"(the SDK lists: {', '.join(sorted(KNOWN_MODELS))})"
+                )
+    assert seen, "no model id found under docs/ or snippets/: is the pattern still right?"
+    assert not problems, "\n".join(problems) + (
+        "\nFix: use a model from the list; a sample's change needs `make record`."
+    )
+
+
+CURL_SAMPLES = sorted(p for p in SNIPPETS.glob("*.sh") if "curl" in p.read_text(encoding="utf-8"))
+VERSION_HEADER = re.compile(r"anthropic-version:\s*([0-9-]+)")
+
+
+@pytest.mark.parametrize("sample", CURL_SAMPLES, ids=lambda p: p.name)
+def test_curl_samples_send_the_sdk_api_version(sample: Path):
+    text = sample.read_text(encoding="utf-8")
+    sent = VERSION_HEADER.findall(text)
+    assert sent, f"{rel(sample)} sends no anthropic-version header; add `{ANTHROPIC_API_VERSION}`"
+    wrong = [v for v in sent if v != ANTHROPIC_API_VERSION]
+    assert not wrong, (
+        f"{rel(sample)} sends anthropic-version {', '.join(wrong)}, but the SDK sends "
+        f"{ANTHROPIC_API_VERSION} (anthropic._constants.ANTHROPIC_API_VERSION). "
+        "Fix the header, then `make record`."
+    )
+
+
+def test_there_is_a_curl_sample():
+    assert CURL_SAMPLES, "no snippets/*.sh calls curl: the anthropic-version check reads nothing"
+
+
+def sdk_python_minimum() -> str:
+    requires = metadata("anthropic")["Requires-Python"]
+    match = re.fullmatch(r"\s*>=\s*(3\.\d+)\s*", requires or "")
+    assert match, f"anthropic's Requires-Python is {requires!r}, not a plain `>=3.N`"
+    return match[1]
+
+
+# "Python 3.10 or newer", "Python 3.10+", "at least Python 3.10", "minimum ... Python 3.10".
+PYTHON_MINIMUM = re.compile(
+    r"Python\s+(?P<a>3\.\d+)\s*(?:\+|or\s+(?:newer|later|higher|above))"
+    r"|(?:minimum|at\s+least|requires?)\s+(?:\w+\s+){0,3}?Python\s+(?P<b>3\.\d+)",
+    re.IGNORECASE,
+)
+
+
+def python_minimums(text: str):
+    text = text.replace("*", "").replace("_", " ")
+    for match in PYTHON_MINIMUM.finditer(text):
+        yield text.count("\n", 0, match.start()) + 1, match["a"] or match["b"], match[0]
+
+
+def test_stated_python_minimums_are_the_sdks():
+    minimum = sdk_python_minimum()
+    problems = [
+        f"{rel(page)}:{line}: says {said!r}, but anthropic requires Python >={minimum}"
+        for page in PAGES
+        for line, stated, said in python_minimums(page.read_text(encoding="utf-8"))
+        if stated != minimum
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("needs **Python 3.10 or newer**, the", "3.10"),
+        ("Python 3.9+ works", "3.9"),
+        ("requires at least Python 3.12.", "3.12"),
+        ("tested on Python 3.11 and 3.12", None),
+    ],
+)
+def test_python_minimum_pattern(text, found):
+    assert [stated for _, stated, _ in python_minimums(text)] == ([found] if found else [])
+
+
+def test_built_versions_page_shows_the_installed_sdk(built_site):
+    html = (built_site / "versions" / "index.html").read_text(encoding="utf-8")
+    for what, value in [
+        ("anthropic version", version("anthropic")),
+        ("API version", ANTHROPIC_API_VERSION),
+        ("Python minimum", f"Python {sdk_python_minimum()} or newer"),
+    ]:
+        assert value in html, f"the built versions page does not show the {what} {value!r}"
+    assert "<!-- version:" not in html and "&lt;!-- version:" not in html, (
+        "a `<!-- version:... -->` placeholder was left unexpanded on the versions page"
+    )
+
+
+def _versions_hook():
+    path = ROOT / "docs" / "_theme" / "hooks" / "versions.py"
+    spec = importlib.util.spec_from_file_location("versions_hook", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_versions_hook_rejects_an_unknown_placeholder():
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="versions.md"))
+    with pytest.raises(PluginError, match=r"docs/versions\.md: unknown placeholder `version:sdk`"):
+        _versions_hook().on_page_markdown("<!-- version:sdk -->", page=page, config={}, files=None)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_lock_installs_the_versions_pyproject_pins():
+    """A Dependabot bump of pyproject.toml alone would leave CI on the old SDK: say so."""
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = {}
+    for spec in dependencies:
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)(?:\[[^\]]*\])?==([0-9][0-9A-Za-z.]*)", spec)
+        if match:
+            pins[_normal(match[1])] = match[2]
+    assert "anthropic" in pins, "pyproject.toml no longer pins anthropic exactly"
+    locked = {
+        _normal(m[1]): m[2]
+        for m in re.finditer(
+            r"^([A-Za-z0-9._-]+)==(\S+)", (ROOT / "requirements.lock").read_text(), re.M
+        )
+    }
+    stale = [
+        f"{name}: pyproject.toml pins {pin}, requirements.lock has {locked.get(name, 'nothing')}"
+        for name, pin in sorted(pins.items())
+        if locked.get(name) != pin
+    ]
+    assert not stale, "\n".join(stale) + "\nFix: `make lock`, then `make test`."

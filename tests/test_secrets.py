@@ -1,8 +1,9 @@
-"""No key, token, organization id or cookie is committed, and recording cannot leak one.
+"""No key, token, organization id or cookie is committed, recording cannot leak one,
+and the tests reach nothing but loopback.
 
-Two guards: a scan of every cassette and every git-tracked file for key-like
-strings, and a recording run through the emulator with a unique canary key whose
-output is searched for the canary and for the headers the cassette format drops.
+Two guards on secrets: a scan of every cassette and every git-tracked file for
+key-like strings, and a recording run through the emulator with a unique canary key
+whose output is searched for the canary and for the headers the cassette format drops.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import socket
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import anthropic
 import pytest
 import vcr as vcrpy
+from pytest_recording import network
 
 from tests.conftest import pytest_recording_configure
 from tests.emulator import Emulator, wire
@@ -185,3 +188,46 @@ def _repository_files() -> list[Path]:
         subfolders[:] = [name for name in subfolders if name not in skip]
         found += [Path(folder) / name for name in names]
     return found
+
+
+# --- network: loopback only -------------------------------------------------------------
+
+# TEST-NET-1 (RFC 5737): reserved for documentation, routed nowhere. It is only
+# tried after the guard is seen in place, so even a broken guard sends nothing.
+UNROUTABLE = "192.0.2.1"
+
+
+def _network_guard_in_place() -> None:
+    assert socket.socket.connect is not network._original_connect, (
+        "socket connections are not guarded: pytest must run with --block-network "
+        "(pyproject.toml addopts)"
+    )
+
+
+def test_a_non_loopback_connection_fails():
+    _network_guard_in_place()
+    with socket.socket() as sock, pytest.raises(RuntimeError, match="Network is disabled"):
+        sock.connect((UNROUTABLE, 443))
+
+
+def test_the_sdk_cannot_reach_a_non_loopback_host():
+    _network_guard_in_place()
+    client = anthropic.Anthropic(
+        api_key="sk-ant-network", base_url=f"https://{UNROUTABLE}", max_retries=0
+    )
+    with pytest.raises(anthropic.APIConnectionError) as caught:
+        client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=8, messages=[{"role": "user", "content": "hi"}]
+        )
+    causes = []
+    error: BaseException | None = caught.value
+    while error is not None:
+        causes.append(repr(error))
+        error = error.__cause__ or error.__context__
+    assert any("Network is disabled" in cause for cause in causes), causes
+
+
+def test_loopback_stays_reachable():
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        with socket.create_connection(server.getsockname(), timeout=2):
+            pass

@@ -1,0 +1,293 @@
+"""The mistakes a writer can make, each caught with a message that names the file and the fix.
+
+The static checks (tests/support/pages.py) run on the real tree, and on scratch pages
+that make each mistake on purpose. The mistakes only a sample run can see (no
+cassette, a cassette with a request left unplayed, a stale output, a changed prompt)
+are made in a scratch copy of the project, whose own `pytest` must fail saying so.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support import cassette_format, pages
+from tests.support.paths import ROOT
+from tests.support.samples import all_cases
+from tests.test_curl import NAME as CURL_CASSETTE
+
+# Cassettes replayed by a test of their own rather than by tests/test_samples.py.
+BESPOKE_CASSETTES = {CURL_CASSETTE}
+
+
+def _report(problems: list[str]) -> str:
+    return "\n".join(problems)
+
+
+# --- the real tree ----------------------------------------------------------------------
+
+
+def test_every_code_block_is_an_included_snippet_or_marked():
+    assert not (problems := pages.unmarked_blocks(ROOT)), _report(problems)
+
+
+def test_every_not_runnable_marker_marks_a_fence():
+    assert not (problems := pages.stray_markers(ROOT)), _report(problems)
+
+
+def test_every_include_names_an_existing_snippet():
+    assert not (problems := pages.missing_includes(ROOT)), _report(problems)
+
+
+def test_every_snippet_and_output_is_shown_on_a_page():
+    assert not (problems := pages.unincluded_snippets(ROOT)), _report(problems)
+
+
+def test_every_cassette_is_replayed_by_a_test():
+    problems = pages.unused_cassettes(ROOT, all_cases(), BESPOKE_CASSETTES)
+    assert not problems, _report(problems)
+
+
+def test_the_checks_see_the_pages():
+    """Guard against a parser change that silently finds nothing to check."""
+    found = [block for page in pages.pages(ROOT) for block in pages.blocks(page)]
+    assert len(found) >= 10
+    assert any(block.includes == ["text_stream.py"] for block in found)
+    assert any(block.marked for block in found)
+
+
+# --- the same checks on scratch pages ---------------------------------------------------
+
+
+def _scratch(tmp_path: Path, page: str, snippets: dict[str, str] | None = None) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(textwrap.dedent(page), encoding="utf-8")
+    (tmp_path / "snippets" / "output").mkdir(parents=True)
+    for name, text in (snippets or {}).items():
+        (tmp_path / "snippets" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+PAGE = """\
+    # A page
+
+    ```python title="hello.py"
+    --8<-- "hello.py"
+    ```
+
+    ```text title="Output"
+    --8<-- "output/hello.txt"
+    ```
+
+    <!-- md:not-runnable -->
+    ```sh
+    pip install anthropic
+    ```
+
+    === "Tab one"
+
+        ```python
+        print("typed into a tab")
+        ```
+
+    === "Tab two"
+        !!! note
+
+            <!-- md:not-runnable -->
+            ```sh
+            export ANTHROPIC_API_KEY="your key"
+            ```
+
+            ```python
+            print("in an admonition in a tab")
+            ```
+
+    ````markdown
+    === "Not a tab: this is text inside a fence"
+
+        ```python
+        --8<-- "hello.py"
+        ```
+    ````
+
+    Some text.
+
+        indented = "code"
+    """
+
+
+def test_unmarked_blocks_are_found_at_every_depth(tmp_path):
+    root = _scratch(tmp_path, PAGE, {"hello.py": "print('hello')\n", "output/hello.txt": "hello\n"})
+    problems = pages.unmarked_blocks(root)
+    where = [problem.split(": ", 1)[0] for problem in problems]
+    assert where == ["docs/page.md:18", "docs/page.md:30", "docs/page.md:34", "docs/page.md:44"]
+    assert "```python block ('print(\"typed into a tab\")')" in problems[0]
+    assert "```markdown block" in problems[2]
+    assert "an indented code block ('indented = \"code\"')" in problems[3]
+    assert "put `<!-- md:not-runnable -->` on the line right before" in problems[0]
+    assert "move the code to snippets/<name>.py" in problems[0]
+
+
+def test_a_marker_must_touch_its_fence(tmp_path):
+    page = """\
+        <!-- md:not-runnable -->
+
+        ```sh
+        pip install anthropic
+        ```
+        """
+    root = _scratch(tmp_path, page)
+    assert pages.stray_markers(root) == [
+        "docs/page.md:1: `<!-- md:not-runnable -->` marks nothing: put it on the line right "
+        "before the opening ``` fence."
+    ]
+    assert len(pages.unmarked_blocks(root)) == 1
+
+
+def test_an_include_of_a_missing_snippet_is_named(tmp_path):
+    page = '```python\n--8<-- "helo.py:part"\n```\n'
+    root = _scratch(tmp_path, page, {"hello.py": "print('hello')\n"})
+    assert pages.missing_includes(root) == [
+        "docs/page.md:2: includes 'helo.py:part', but snippets/helo.py does not exist. "
+        "Create it, or fix the name (include paths are relative to snippets/)."
+    ]
+
+
+def test_a_snippet_or_output_no_page_shows_is_named(tmp_path):
+    page = '```python\n--8<-- "hello.py"\n```\n'
+    files = {"hello.py": "", "output/hello.txt": "", "orphan.py": "", "output/orphan.txt": ""}
+    root = _scratch(tmp_path, page, files)
+    problems = pages.unincluded_snippets(root)
+    assert [problem.split(" is ")[0] for problem in problems] == [
+        "snippets/orphan.py",
+        "snippets/output/hello.txt",
+        "snippets/output/orphan.txt",
+    ]
+    assert '(`--8<-- "orphan.py"` in a fence)' in problems[0]
+    assert '```text title="Output"``` block holding `--8<-- "output/hello.txt"`' in problems[1]
+
+
+def test_a_cassette_no_test_replays_is_named(tmp_path):
+    (tmp_path / "cassettes").mkdir()
+    for name in ["text_stream", "curl_stream", "renamed_sample", "complete_example_no_key"]:
+        (tmp_path / "cassettes" / f"{name}.yaml").write_text("interactions: []\n")
+    problems = pages.unused_cassettes(tmp_path, all_cases(), BESPOKE_CASSETTES)
+    assert [problem.split(" is ")[0] for problem in problems] == [
+        "cassettes/complete_example_no_key.yaml",
+        "cassettes/renamed_sample.yaml",
+    ]
+    assert "makes no request" in problems[0]
+    assert "no snippets/renamed_sample.py" in problems[1]
+    assert "run `make record`" in problems[1]
+
+
+# --- mistakes only a sample run sees: a scratch copy of the project, its own pytest -----
+
+NEW_SAMPLE = '''\
+"""A sample a writer just added."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+print(client.messages.create(
+    model="claude-sonnet-4-6",
+    max_tokens=64,
+    messages=[{"role": "user", "content": "Say hello."}],
+).content[0].text)
+'''
+
+
+@pytest.fixture(scope="module")
+def scratch_run(tmp_path_factory):
+    """One pytest run in a broken copy: each test below reads its own failure."""
+    root = tmp_path_factory.mktemp("project")
+    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
+    for name in ["tests", "snippets", "cassettes"]:
+        shutil.copytree(ROOT / name, root / name, ignore=skip)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+
+    # 1. a new sample, never recorded
+    (root / "snippets" / "new_sample.py").write_text(NEW_SAMPLE, encoding="utf-8")
+    # 2. a cassette holding one request more than its sample sends
+    cassette = root / "cassettes" / "text_stream.yaml"
+    data = cassette_format.load(cassette)
+    extra = yaml.safe_load(yaml.safe_dump(data["interactions"][0]))
+    extra["request"]["body"]["json"]["messages"][0]["content"] = "Write a haiku about the moon."
+    data["interactions"].append(extra)
+    cassette.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    # 3. an output file that no longer matches what its sample prints
+    output = root / "snippets" / "output" / "raw_stream.txt"
+    output.write_text(output.read_text(encoding="utf-8") + "a line the sample never printed\n")
+    # 4. a changed prompt, not re-recorded
+    sample = root / "snippets" / "async_text_stream.py"
+    source = sample.read_text(encoding="utf-8")
+    assert "a robot" in source, "update this test: async_text_stream.py changed its prompt"
+    sample.write_text(source.replace("a robot", "a lighthouse keeper"), encoding="utf-8")
+
+    report = root / "report.xml"
+    names = ["new_sample", "text_stream", "raw_stream", "async_text_stream"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
+        + [f"tests/test_samples.py::test_sample[{name}]" for name in names],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    cases = {case.get("name"): case for case in ET.parse(report).getroot().iter("testcase")}
+    return result, cases
+
+
+def _failure(cases: dict, name: str) -> tuple[str, float]:
+    case = cases[f"test_sample[{name}]"]
+    failure = case.find("failure")
+    assert failure is not None, f"test_sample[{name}] passed in the broken copy"
+    return failure.get("message"), float(case.get("time"))
+
+
+def test_scratch_run_fails(scratch_run):
+    result, _ = scratch_run
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "4 failed" in result.stdout, result.stdout
+
+
+def test_a_sample_without_a_cassette_fails_fast_naming_it(scratch_run):
+    message, seconds = _failure(scratch_run[1], "new_sample")
+    assert "new_sample: no cassette at cassettes/new_sample.yaml for snippets/new_sample.py" in (
+        message
+    )
+    assert "Record it with `make record`" in message
+    # A generous sanity bound; `make bench` reports the real figure (target: under 2 s).
+    assert seconds < 10, f"the missing cassette took {seconds:.1f} s to report"
+
+
+def test_a_cassette_with_an_unplayed_request_fails(scratch_run):
+    message, _ = _failure(scratch_run[1], "text_stream")
+    assert "cassettes/text_stream.yaml holds requests snippets/text_stream.py no longer sends" in (
+        message
+    )
+    assert "re-record with `make record`" in message
+
+
+def test_a_stale_output_fails(scratch_run):
+    message, _ = _failure(scratch_run[1], "raw_stream")
+    assert "snippets/raw_stream.py printed something other than snippets/output/raw_stream.txt" in (
+        message
+    )
+    assert "run `make outputs`" in message
+
+
+def test_a_changed_prompt_fails_naming_the_cassette(scratch_run):
+    message, _ = _failure(scratch_run[1], "async_text_stream")
+    assert (
+        "snippets/async_text_stream.py sent a request that cassettes/async_text_stream.yaml "
+        "does not hold"
+    ) in message
+    assert "Re-record it with `make record`" in message

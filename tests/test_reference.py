@@ -46,9 +46,17 @@ class Table:
 
 
 def _cells(line: str) -> list[str]:
-    # A pipe inside a cell is written `\|` (as in `str \| None`).
-    parts = re.split(r"(?<!\\)\|", line.strip().strip("|"))
-    return [part.strip().replace("\\|", "|") for part in parts]
+    """Split a row on the pipes that are outside code spans (as Python-Markdown does)."""
+    cells, cell, in_code = [], "", False
+    for char in line.strip().removeprefix("|").removesuffix("|"):
+        if char == "`":
+            in_code = not in_code
+        if char == "|" and not in_code:
+            cells.append(cell.strip())
+            cell = ""
+        else:
+            cell += char
+    return [*cells, cell.strip()]
 
 
 def read_table(page: Path, heading: str) -> Table:

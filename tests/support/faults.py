@@ -26,7 +26,7 @@ from .samples import Case
 COMPLETE_EXAMPLE = Case("complete_example", SNIPPETS / "complete_example.py")
 FAKE_KEY = "sk-ant-fault-tests"  # short: not key-like (tests/test_secrets.py)
 # Short enough that a stalled stream fails fast, long enough for a loopback server.
-READ_TIMEOUT = 0.5
+READ_TIMEOUT = 1.0
 FAILURE_MARK = "\n\nStream failed: "
 SUMMARY_MARK = "\n\nstop reason:"
 

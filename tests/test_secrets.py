@@ -231,3 +231,15 @@ def test_loopback_stays_reachable():
     with socket.create_server(("127.0.0.1", 0)) as server:
         with socket.create_connection(server.getsockname(), timeout=2):
             pass
+
+
+def test_the_allow_list_admits_loopback_only(request):
+    """--allowed-hosts entries are regexes matched at the start: they must be anchored."""
+    allowed = request.config.getoption("--allowed-hosts").split(",")
+    for host in ("127.0.0.1", "::1"):
+        assert network.is_host_in_allowed_hosts(host, allowed), f"{host} must stay reachable"
+    for host in ("::1:2:3", "::10", "127.0.0.1.0", "127x0y0z1", "192.0.2.1", "10.0.0.1"):
+        assert not network.is_host_in_allowed_hosts(host, allowed), (
+            f"--allowed-hosts {allowed} admits {host}: anchor each entry with $ "
+            "(pyproject.toml addopts)"
+        )

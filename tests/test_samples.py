@@ -38,17 +38,24 @@ def test_sample(case, vcr, recording, sample_env, instant_retries, request):
     if miss:
         pytest.fail(runner.stale_cassette_message(case, miss), pytrace=False)
 
-    assert result.exit_code == case.exit_code, (
-        f"{rel(case.snippet)} exited {result.exit_code}, expected {case.exit_code}. "
-        f"It printed:\n{result.output}"
-    )
-    if case.uses_api and recording is None:
-        assert vcr.all_played, (
-            f"{rel(case.cassette)} holds requests {rel(case.snippet)} no longer sends: "
-            "re-record with `make record`."
+    if result.exit_code != case.exit_code:
+        pytest.fail(
+            f"{rel(case.snippet)} exited {result.exit_code}, expected {case.exit_code}. "
+            f"It printed:\n{result.output}",
+            pytrace=False,
         )
-    elif not case.uses_api:
-        assert len(vcr.data) == 0, f"{rel(case.snippet)} made a request; this run should not"
+    if case.uses_api and recording is None and not vcr.all_played:
+        pytest.fail(
+            f"{rel(case.cassette)} holds requests {rel(case.snippet)} no longer sends: "
+            "re-record with `make record`.",
+            pytrace=False,
+        )
+    if not case.uses_api and len(vcr.data):
+        pytest.fail(
+            f"{rel(case.snippet)} made a request, but case {case.name} is marked uses_api=False "
+            "in tests/support/samples.py",
+            pytrace=False,
+        )
 
     update = request.config.getoption("--update-outputs") or recording is not None
     runner.check_output(case.name, case.snippet, case.output, result.output, update)

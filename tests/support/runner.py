@@ -7,11 +7,13 @@ runpy gives the sample its own `__main__` namespace all the same.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
 import runpy
 import sys
 from dataclasses import dataclass
 
+import pytest
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.stubs import httpx_stubs
 
@@ -95,11 +97,22 @@ def check_output(name: str, snippet, output_path, actual: str, update: bool) -> 
     if update:
         output_path.write_text(actual, encoding="utf-8")
         return
-    assert output_path.exists(), (
-        f"{name}: no expected output {rel(output_path)}: create it with `make outputs`"
-    )
+    if not output_path.exists():
+        pytest.fail(
+            f"{name}: no expected output {rel(output_path)}: create it with `make outputs`",
+            pytrace=False,
+        )
     expected = output_path.read_text(encoding="utf-8")
-    assert actual == expected, (
-        f"{rel(snippet)} printed something other than {rel(output_path)} "
-        "(the page shows that file). If the change is intended, run `make outputs`."
-    )
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(keepends=True),
+            actual.splitlines(keepends=True),
+            fromfile=rel(output_path),
+            tofile="this run",
+        )
+        pytest.fail(
+            f"{rel(snippet)} printed something other than {rel(output_path)} "
+            "(the page shows that file). If the change is intended, run `make outputs`.\n\n"
+            + "".join(diff),
+            pytrace=False,
+        )

@@ -70,6 +70,52 @@ def missing_cassette_time() -> tuple[float, float]:
         return float(case.get("time")), wall
 
 
+def rebuild_on_save(page: str = "setup.md") -> float:
+    """The writer's loop: seconds from saving a page under `mkdocs serve` to the rebuilt page.
+    In a scratch copy, so the working tree is never touched."""
+    import shutil
+    import socket
+    import urllib.request
+
+    with tempfile.TemporaryDirectory() as scratch, socket.socket() as probe:
+        root = Path(scratch)
+        for name in ["docs", "snippets", "cassettes"]:
+            shutil.copytree(ROOT / name, root / name)
+        shutil.copy(ROOT / "mkdocs.yml", root)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        url = f"http://127.0.0.1:{port}/{page.removesuffix('.md')}/"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-q", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
+        def served() -> str:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return response.read().decode()
+            except OSError:
+                return ""
+
+        try:
+            deadline = time.monotonic() + 180
+            while not served() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            marker = f"bench-marker-{time.time_ns()}"
+            with open(root / "docs" / page, "a", encoding="utf-8") as source:
+                source.write(f"\n{marker}\n")
+            start = time.perf_counter()
+            while marker not in served():
+                if time.monotonic() > deadline + 120:
+                    return float("nan")
+                time.sleep(0.05)
+            return time.perf_counter() - start
+        finally:
+            server.terminate()
+            server.wait(30)
+
+
 def fault_table() -> list[tuple[str, str, str, str]]:
     """The complete example against each emulator fault, live: did it survive, what was lost."""
     from tests.emulator import Emulator
@@ -103,6 +149,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as site:
         seconds = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site])
         rows.append(("strict build (mkdocs build --strict)", f"{seconds:.1f} s"))
+    rows.append(("save a page to rebuilt page (mkdocs serve)", f"{rebuild_on_save():.1f} s"))
 
     width = max(len(name) for name, _ in rows)
     print(f"{'figure':<{width}}  value")

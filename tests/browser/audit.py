@@ -67,7 +67,8 @@ def axe(urls: list[str]) -> dict[tuple[str, str], list[dict]]:
                 page.add_script_tag(content=script)
                 results[url, f"{scheme} {size}"] = page.evaluate(
                     """async () => (await axe.run(document, {resultTypes: ["violations"]}))
-                        .violations.map(v => ({id: v.id, nodes: v.nodes.length}))"""
+                        .violations.map(v => ({id: v.id, nodes: v.nodes.length,
+                                               where: v.nodes[0].target.join(" ")}))"""
                 )
             context.close()
             print(f"  axe {scheme} {size}: {len(urls)} pages", file=sys.stderr)
@@ -101,15 +102,18 @@ def table(paths, base, lh, ax) -> list[str]:
 def details(paths, base, lh, ax) -> list[str]:
     """What cost the points: failing Lighthouse audits and axe rules, with the pages they hit."""
     failing: dict[str, set[str]] = defaultdict(set)
+    example: dict[str, str] = {}
     for path in paths:
         for form in ("mobile", "desktop"):
             for audit in lh[base + path, form]["failing"]:
                 failing[f"lighthouse {audit} ({form})"].add("/" + path)
         for scheme, size, _ in AXE_RUNS:
             for violation in ax[base + path, f"{scheme} {size}"]:
-                failing[f"axe {violation['id']} ({scheme} {size})"].add("/" + path)
-    return [f"{name}: {len(where)} pages, e.g. {sorted(where)[0]}" for name, where in
-            sorted(failing.items())]  # fmt: skip
+                name = f"axe {violation['id']} ({scheme} {size})"
+                failing[name].add("/" + path)
+                example.setdefault(name, f"{violation['where']} on /{path}")
+    return [f"{name}: {len(where)} pages, e.g. {example.get(name) or sorted(where)[0]}"
+            for name, where in sorted(failing.items())]  # fmt: skip
 
 
 def main() -> None:
@@ -120,7 +124,9 @@ def main() -> None:
         built = site.build(Path(scratch))
         if built.returncode:
             raise SystemExit(built.stderr)
-        paths = pages(Path(scratch))
+        # `python -m tests.browser.audit guides/curl/ ...` audits only those pages.
+        paths = [p for p in pages(Path(scratch)) if not sys.argv[1:] or p in sys.argv[1:]]
+        paths.sort(key=lambda path: (path != "", path))  # home page first
         with SiteServer(Path(scratch)) as server:
             urls = [server.url + path for path in paths]
             lh = lighthouse(urls)
@@ -131,6 +137,10 @@ def main() -> None:
     print("Figures: Lighthouse scores mobile/desktop; KiB transferred, LCP and TBT on mobile;")
     print("axe violations (rules) in light/dark at 412x823 and 1350x940.")
     print("\n".join(details(paths, base, lh, ax)) or "No failing audits, no axe violations.")
+    heaviest = max(paths, key=lambda path: lh[base + path, "mobile"]["transferBytes"])
+    print(
+        f"largest transfers of /{heaviest}: {', '.join(lh[base + heaviest, 'mobile']['biggest'])}"
+    )
     print(f"\naudit of {len(paths)} pages took {time.perf_counter() - start:.0f} s")
 
 

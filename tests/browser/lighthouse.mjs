@@ -38,6 +38,9 @@ try {
         tbtMs: audits["total-blocking-time"].numericValue,
         failing,
         runtimeError: lhr.runtimeError?.message,
+        biggest: (audits["network-requests"].details?.items ?? [])
+          .sort((a, b) => b.transferSize - a.transferSize).slice(0, 5)
+          .map((r) => `${r.url.replace(/^https?:\/\/[^/]+/, "")} ${Math.round(r.transferSize / 1024)} KiB`),
       }));
     }
   }

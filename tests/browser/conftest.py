@@ -1,0 +1,55 @@
+"""One Chromium and one loopback server for every browser test of the built site."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.browser import DESKTOP, launch
+from tests.browser.server import SiteServer
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The strict build, served gzip-compressed on 127.0.0.1."""
+    with SiteServer(built_site) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+class Problems:
+    """Console errors, uncaught exceptions and off-machine requests a page caused."""
+
+    def __init__(self, page, base: str):
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self._request(r.url, base))
+
+    def _request(self, url: str, base: str) -> None:
+        if not url.startswith((base, "data:", "blob:")):
+            self.foreign.append(url)
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh profile per test (no stored palette), light scheme, laptop size."""
+    context = browser.new_context(color_scheme="light", viewport=DESKTOP)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context, site_url):
+    page = context.new_page()
+    page.problems = Problems(page, site_url)
+    page.set_default_timeout(10_000)
+    return page

@@ -1,0 +1,145 @@
+"""The built site as a reader's browser sees it (Playwright driving the system Chromium)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from tests.browser.server import pages
+from tests.support.paths import DOCS, SNIPPETS
+
+
+def test_every_page_loads_without_console_errors_or_third_party_requests(
+    page, site_url, built_site
+):
+    visited = pages(built_site)
+    assert visited, "the built site has no pages"
+    for path in visited:
+        response = page.goto(site_url + path, wait_until="load")
+        assert response.status == 200, f"/{path} answered {response.status}"
+        page.wait_for_timeout(50)  # let deferred scripts log what they would
+        assert not page.problems.foreign, (
+            f"/{path} fetched from off this site (fonts, CDN scripts?): {page.problems.foreign}"
+        )
+        assert not page.problems.errors, f"/{path} logged console errors: {page.problems.errors}"
+
+
+def test_search_finds_text_stream(page, site_url):
+    page.goto(site_url)
+    # At laptop width the search field sits in the header; Material searches on key events.
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("text_stream")
+    hit = page.locator(".md-search-result__item mark", has_text="text_stream").first
+    hit.wait_for()
+    assert "matching document" in page.inner_text(".md-search-result__meta")
+
+
+SECTION_INCLUDE = re.compile(r'--8<-- "(?P<file>[\w./-]+\.py):(?P<section>[\w-]+)"')
+
+
+def _section(snippet: str, section: str) -> str:
+    """The part of a snippet a page shows: between its markers, dedented, markers removed."""
+    lines = (SNIPPETS / snippet).read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if f"[start:{section}]" in line)
+    end = next(i for i, line in enumerate(lines) if f"[end:{section}]" in line)
+    body = [line for line in lines[start + 1 : end] if "--8<--" not in line]
+    return textwrap.dedent("\n".join(body)).strip("\n")
+
+
+def _first_section_include():
+    for md in sorted(DOCS.rglob("*.md")):
+        match = SECTION_INCLUDE.search(md.read_text(encoding="utf-8"))
+        if match:
+            relative = md.relative_to(DOCS).with_suffix("")
+            path = (
+                ""
+                if relative.name == "index" and relative.parent == relative.parent.parent
+                else (f"{relative.parent}/" if relative.name == "index" else f"{relative}/")
+            )
+            return md, path, match["file"], match["section"]
+    return None
+
+
+def test_copy_button_copies_exactly_the_snippet_section(context, page, site_url):
+    found = _first_section_include()
+    assert found, 'no page includes a snippet section (`--8<-- "file.py:section"`) to check'
+    md, path, snippet, section = found
+    expected = _section(snippet, section)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page.goto(site_url + path)
+    block = page.locator(".highlight", has_text=expected.splitlines()[0].strip()).first
+    block.hover()
+    block.locator("button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip("\n") == expected, (
+        f"the copy button on /{path} ({md.name}) copied something other than "
+        f"snippets/{snippet} section `{section}`:\n{copied!r}\n!=\n{expected!r}"
+    )
+
+
+def _page_with(marker: str) -> str:
+    for md in sorted(DOCS.rglob("*.md")):
+        if marker in md.read_text(encoding="utf-8"):
+            relative = md.relative_to(DOCS).with_suffix("")
+            return "" if str(relative) == "index" else f"{relative}/".replace("/index/", "/")
+    pytest.fail(f"no page in docs/ uses {marker!r}; this test needs one")
+
+
+def test_linked_content_tabs_switch_together(page, site_url):
+    path = _page_with('=== "')
+    page.goto(site_url + path)
+    sets = page.locator(".tabbed-set")
+    assert sets.count() >= 1, f"/{path} has no content tabs"
+    labels = sets.first.locator(".tabbed-labels > label")
+    assert labels.count() >= 2, f"/{path}: the first tab set has fewer than two tabs"
+    second = labels.nth(1).inner_text().strip()
+    labels.nth(1).click()
+    # content.tabs.link: every set on the page with a tab of that name selects it too.
+    linked = page.locator(".tabbed-set").filter(
+        has=page.locator(".tabbed-labels > label", has_text=second)
+    )
+    for i in range(linked.count()):
+        checked = linked.nth(i).locator("input:checked")
+        label_for = checked.get_attribute("id")
+        active = linked.nth(i).locator(f"label[for='{label_for}']").inner_text().strip()
+        assert active == second, f"/{path}: tab set {i} shows {active!r} after choosing {second!r}"
+
+
+def test_diagrams_are_visible(page, site_url):
+    path = _page_with("<!-- md:event-flow")
+    page.goto(site_url + path)
+    diagrams = page.locator("svg.event-flow")
+    assert diagrams.count() >= 1, f"/{path} has no event-flow diagram"
+    for i in range(diagrams.count()):
+        box = diagrams.nth(i).bounding_box()
+        assert diagrams.nth(i).is_visible() and box["height"] > 50, f"/{path}: diagram {i} {box}"
+    path = _page_with("assets/when-to-stream.svg")
+    page.goto(site_url + path)
+    image = page.locator("img[src$='when-to-stream.svg']")
+    image.scroll_into_view_if_needed()
+    width = page.evaluate("img => img.naturalWidth", image.element_handle())
+    assert width > 0, f"/{path}: the decision diagram did not load"
+
+
+def test_dark_mode_toggle_switches_the_scheme(page, site_url):
+    page.goto(site_url)
+    body = page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark != light, f"the background stayed {light} after switching to dark"
+
+
+def test_unknown_url_shows_the_404_page(page, site_url):
+    response = page.goto(site_url + "no/such/page/")
+    assert response.status == 404
+    assert "404" in page.inner_text("h1")
+    # Styled, not bare HTML: the theme's stylesheet loaded on a nested URL too.
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") in {
+        "sticky",
+        "fixed",
+    }

@@ -9,14 +9,17 @@ from tests.browser.browser import DESKTOP, launch
 from tests.browser.server import SiteServer
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site_url(built_site):
     """The strict build, served gzip-compressed on 127.0.0.1."""
     with SiteServer(built_site) as server:
         yield server.url
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an asyncio loop
+# running in this thread while it is open, which would break asyncio.run() in
+# the tests that follow. It closes when the last browser test is done.
+@pytest.fixture(scope="package")
 def browser():
     with sync_playwright() as playwright:
         browser = launch(playwright)

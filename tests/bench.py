@@ -12,7 +12,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.support.paths import ROOT
+from tests.support.paths import ROOT, copy_project
 
 
 def timed(command: list[str], **kwargs) -> float:
@@ -49,14 +49,8 @@ def sample_times() -> tuple[float, dict[str, float]]:
 def missing_cassette_time() -> tuple[float, float]:
     """A new sample with no cassette, in a scratch copy: (its test's time, the pytest wall time).
     Target: the writer reads "no cassette ... `make record`" in under two seconds."""
-    import shutil
-
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
-        for name in ["tests", "snippets", "cassettes"]:
-            shutil.copytree(ROOT / name, root / name, ignore=skip)
-        shutil.copy(ROOT / "pyproject.toml", root)
+        root = copy_project(Path(scratch), ["tests", "snippets", "cassettes", "pyproject.toml"])
         (root / "snippets" / "bench_new.py").write_text("import anthropic\n")
         report = root / "report.xml"
         start = time.perf_counter()
@@ -73,15 +67,11 @@ def missing_cassette_time() -> tuple[float, float]:
 def rebuild_on_save(page: str = "setup.md") -> float:
     """The writer's loop: seconds from saving a page under `mkdocs serve` to the rebuilt page.
     In a scratch copy, so the working tree is never touched."""
-    import shutil
     import socket
     import urllib.request
 
     with tempfile.TemporaryDirectory() as scratch, socket.socket() as probe:
-        root = Path(scratch)
-        for name in ["docs", "snippets", "cassettes"]:
-            shutil.copytree(ROOT / name, root / name)
-        shutil.copy(ROOT / "mkdocs.yml", root)
+        root = copy_project(Path(scratch), ["docs", "snippets", "cassettes", "mkdocs.yml"])
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
         probe.close()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.support import site
-from tests.support.paths import ROOT
+from tests.support.paths import copy_project
 
 
 def test_site_builds_strictly(built_site):
@@ -18,13 +16,7 @@ def test_site_builds_strictly(built_site):
 @pytest.fixture
 def scratch_project(tmp_path):
     """A copy of the site's sources a test may break without touching the real ones."""
-    for name in ["mkdocs.yml", "docs", "snippets", "cassettes"]:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    return tmp_path
+    return copy_project(tmp_path, ["mkdocs.yml", "docs", "snippets", "cassettes"])
 
 
 def test_missing_snippet_fails_the_build_by_name(scratch_project):

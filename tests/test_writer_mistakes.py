@@ -8,7 +8,6 @@ are made in a scratch copy of the project, whose own `pytest` must fail saying s
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -19,7 +18,7 @@ import pytest
 import yaml
 
 from tests.support import cassette_format, pages
-from tests.support.paths import ROOT
+from tests.support.paths import ROOT, copy_project
 from tests.support.samples import all_cases
 from tests.test_curl import NAME as CURL_CASSETTE
 
@@ -207,11 +206,9 @@ print(client.messages.create(
 @pytest.fixture(scope="module")
 def scratch_run(tmp_path_factory):
     """One pytest run in a broken copy: each test below reads its own failure."""
-    root = tmp_path_factory.mktemp("project")
-    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
-    for name in ["tests", "snippets", "cassettes"]:
-        shutil.copytree(ROOT / name, root / name, ignore=skip)
-    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    root = copy_project(
+        tmp_path_factory.mktemp("project"), ["tests", "snippets", "cassettes", "pyproject.toml"]
+    )
 
     # 1. a new sample, never recorded
     (root / "snippets" / "new_sample.py").write_text(NEW_SAMPLE, encoding="utf-8")

@@ -12,3 +12,17 @@ DOCS = ROOT / "docs"
 def rel(path: Path) -> str:
     """A path as a writer types it: relative to the repository root."""
     return str(path.relative_to(ROOT))
+
+
+def copy_project(dest: Path, names: list[str]) -> Path:
+    """Copy these top-level files and folders into dest: a scratch project a test may break."""
+    import shutil
+
+    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
+    for name in names:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=skip)
+        else:
+            shutil.copy(source, dest / name)
+    return dest

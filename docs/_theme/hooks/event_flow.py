@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+import recorded_cassettes
 from mkdocs.exceptions import PluginError
 
 SHORTCODE = re.compile(r"<!-- md:event-flow(?P<args>[^>]*?)-->")
@@ -115,12 +115,7 @@ def svg(name: str, sse: str) -> str:
 
 
 def cassette_body(root: Path, name: str, where: str) -> str:
-    path = root / "cassettes" / f"{name}.yaml"
-    if not path.exists():
-        raise PluginError(
-            f"docs/{where}: cassettes/{name}.yaml does not exist. Record it with `make record`."
-        )
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = recorded_cassettes.load(root, name, where)
     try:
         return data["interactions"][0]["response"]["body"]["string"]
     except (KeyError, IndexError, TypeError) as error:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
+import recorded_cassettes
 from mkdocs.exceptions import PluginError
 
 SHORTCODE = re.compile(r"<!-- md:(?P<name>[\w-]+)(?P<args>[^>]*?)-->")
@@ -39,20 +39,16 @@ def on_page_markdown(markdown, page, config, files):
 def _recorded(root: Path, args: list[str], where: str) -> str:
     if len(args) != 1:
         raise PluginError(f"docs/{where}: write `<!-- md:recorded CASE -->` with one case name")
-    cassette = root / "cassettes" / f"{args[0]}.yaml"
-    if not cassette.exists():
-        raise PluginError(
-            f"docs/{where}: cassettes/{cassette.name} does not exist. Record it with `make record`."
-        )
-    data = yaml.safe_load(cassette.read_text(encoding="utf-8"))
+    cassette_name = f"{args[0]}.yaml"
+    data = recorded_cassettes.load(root, args[0], where)
     recorded = data.get("recorded")
     if not recorded:
         raise PluginError(
-            f"cassettes/{cassette.name} does not say where it came from. "
+            f"cassettes/{cassette_name} does not say where it came from. "
             "Re-record it with `make record`."
         )
     return (
         f'<p class="recorded"><small>Output recorded from the {recorded["source"]} '
         f"on {recorded['recorded_at']} with anthropic {recorded['anthropic_sdk']}, "
-        f"replayed by the tests from <code>cassettes/{cassette.name}</code>.</small></p>"
+        f"replayed by the tests from <code>cassettes/{cassette_name}</code>.</small></p>"
     )

@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+from tests.browser.browser import MOBILE
 from tests.browser.server import pages
 from tests.support.paths import DOCS, SNIPPETS
 
@@ -26,14 +27,45 @@ def test_every_page_loads_without_console_errors_or_third_party_requests(
         assert not page.problems.errors, f"/{path} logged console errors: {page.problems.errors}"
 
 
-def test_search_finds_text_stream(page, site_url):
-    page.goto(site_url)
-    # At laptop width the search field sits in the header; Material searches on key events.
+SEARCH_INDEX = "/search/search_index.json"
+
+
+def _open_search_on_a_laptop(page):
+    # At laptop width the search field sits in the header.
     page.locator(".md-search__input").click()
+
+
+def _open_search_with_the_keyboard(page):
+    page.keyboard.press("/")  # Material's shortcut; "s" and "f" do the same
+
+
+def _open_search_on_a_phone(page):
+    page.set_viewport_size(MOBILE)
+    page.locator(".md-header__button[for=__search]").click()
+
+
+@pytest.mark.parametrize(
+    "open_search",
+    [_open_search_on_a_laptop, _open_search_with_the_keyboard, _open_search_on_a_phone],
+    ids=["laptop", "keyboard", "phone"],
+)
+def test_search_finds_text_stream(page, site_url, open_search):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(site_url, wait_until="networkidle")
+    # search-on-demand.js: the index is not part of a page's weight until it is wanted.
+    assert not [u for u in requested if u.endswith(SEARCH_INDEX)], "index loaded before search"
+    open_search(page)
     page.locator(".md-search__input").press_sequentially("text_stream")
     hit = page.locator(".md-search-result__item mark", has_text="text_stream").first
     hit.wait_for()
     assert "matching document" in page.inner_text(".md-search-result__meta")
+    assert [u for u in requested if u.endswith(SEARCH_INDEX)], "search worked without its index?"
+
+
+def test_a_shared_search_link_searches_on_load(page, site_url):
+    page.goto(site_url + "?q=text_stream")
+    page.locator(".md-search-result__item mark", has_text="text_stream").first.wait_for()
 
 
 SECTION_INCLUDE = re.compile(r'--8<-- "(?P<file>[\w./-]+\.py):(?P<section>[\w-]+)"')

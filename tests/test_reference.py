@@ -492,3 +492,27 @@ def test_mid_stream_exceptions_exist_with_their_parents():
         elif not issubclass(cls, base_cls):
             mismatches.append(f"{table.where(name)}: is not a subclass of {base}")
     assert_cells(table, mismatches)
+
+
+# --- api/*.md (mkdocstrings) ---------------------------------------------------------------------
+
+API_PAGES = REFERENCE / "api"
+RENDERED = re.compile(r"^::: (anthropic\.\S+)$", re.MULTILINE)
+
+
+def test_api_pages_render_every_exception_class():
+    """The API reference is split over pages; a class the table lists must be on one of them."""
+    rendered = {
+        dotted.rpartition(".")[2]
+        for page in sorted(API_PAGES.glob("*.md"))
+        for dotted in RENDERED.findall(page.read_text(encoding="utf-8"))
+    }
+    table, _ = _classes_table(
+        "Exception classes", "the classes", lambda n, c: c.__name__ == n and error_code(c) is None
+    )
+    missing = [name_of(row[0]) for row in table.rows if name_of(row[0]) not in rendered]
+    assert not missing, (
+        f"{rel(EXCEPTIONS_PAGE)} lists {', '.join(missing)}, which no page in {rel(API_PAGES)}/ "
+        f"renders: add a `::: anthropic.<Class>` line to {rel(API_PAGES / 'exceptions.md')} "
+        f"or {rel(API_PAGES / 'status-errors.md')}"
+    )

@@ -433,10 +433,14 @@ def _parent_and_status(table: Table, sdk: dict[str, type]) -> list[str]:
     return mismatches
 
 
-def test_exception_classes_match_the_sdk():
-    table, sdk = _classes_table(
+def _exception_classes_table() -> tuple[Table, dict[str, type]]:
+    return _classes_table(
         "Exception classes", "the classes", lambda n, c: c.__name__ == n and error_code(c) is None
     )
+
+
+def test_exception_classes_match_the_sdk():
+    table, sdk = _exception_classes_table()
     assert_cells(table, _parent_and_status(table, sdk))
 
 
@@ -507,9 +511,7 @@ def test_api_pages_render_every_exception_class():
         for page in sorted(API_PAGES.glob("*.md"))
         for dotted in RENDERED.findall(page.read_text(encoding="utf-8"))
     }
-    table, _ = _classes_table(
-        "Exception classes", "the classes", lambda n, c: c.__name__ == n and error_code(c) is None
-    )
+    table, _ = _exception_classes_table()
     missing = [name_of(row[0]) for row in table.rows if name_of(row[0]) not in rendered]
     assert not missing, (
         f"{rel(EXCEPTIONS_PAGE)} lists {', '.join(missing)}, which no page in {rel(API_PAGES)}/ "

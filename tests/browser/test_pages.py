@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from tests.browser.browser import MOBILE
+from tests.browser.browser import DESKTOP, MOBILE
 from tests.browser.server import pages
 from tests.support.paths import DOCS, SNIPPETS
 
@@ -160,10 +160,45 @@ def test_dark_mode_toggle_switches_the_scheme(page, site_url):
     body = page.locator("body")
     assert body.get_attribute("data-md-color-scheme") == "default"
     light = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.locator("form[data-palette-toggle] label:visible").first.click()
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark != light, f"the background stayed {light} after switching to dark"
+
+
+def test_the_chosen_scheme_follows_the_reader_to_other_pages(page, site_url):
+    """The toggle is ours (partials/palette.html); the theme's <head> script restores it."""
+    page.goto(site_url)
+    page.locator("form[data-palette-toggle] label:visible").first.click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.locator(".md-content a[href$='/concepts/']").first.click()  # instant navigation
+    page.wait_for_url("**/concepts/")
+    page.goto(site_url + "setup/")  # a full load
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    assert page.locator("form[data-palette-toggle] label:visible").get_attribute("title") == (
+        "Switch to light mode"
+    ), "the visible toggle should offer the scheme the reader is not in"
+    assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
+
+
+def test_a_system_dark_preference_is_followed_until_the_reader_chooses(browser, site_url):
+    context = browser.new_context(color_scheme="dark", viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(site_url)
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        page.emulate_media(color_scheme="light")
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+        page.locator("form[data-palette-toggle] input:checked").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        page.emulate_media(color_scheme="light")
+        page.reload()
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate", (
+            "a choice made with the toggle must outlast the system preference"
+        )
+    finally:
+        context.close()
 
 
 def test_unknown_url_shows_the_404_page(page, site_url):

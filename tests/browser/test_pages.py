@@ -201,6 +201,24 @@ def test_a_system_dark_preference_is_followed_until_the_reader_chooses(browser, 
         context.close()
 
 
+def test_the_whole_nav_is_in_view_on_a_short_page(page, site_url):
+    """On a laptop, a page shorter than the nav made the sidebar scroll its first
+    links under the sidebar's sticky title (overrides.css gives main a screen's height)."""
+    page.goto(site_url + "versions/")  # the shortest page
+    page.wait_for_timeout(300)  # the theme sizes the sidebar after load
+    covered = page.evaluate(
+        """() => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
+            .filter(link => link.checkVisibility({visibilityProperty: true}))
+            .filter(link => {
+              const box = link.getBoundingClientRect();
+              const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+              return !link.contains(hit);
+            })
+            .map(link => link.textContent.trim())"""
+    )
+    assert not covered, f"nav links hidden or covered on /versions/ at laptop size: {covered}"
+
+
 def test_unknown_url_shows_the_404_page(page, site_url):
     response = page.goto(site_url + "no/such/page/")
     assert response.status == 404

@@ -192,8 +192,7 @@ def test_a_system_dark_preference_is_followed_until_the_reader_chooses(browser, 
         page.locator("form[data-palette-toggle] input:checked").focus()
         page.keyboard.press("Enter")
         page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
-        page.emulate_media(color_scheme="light")
-        page.reload()
+        page.reload()  # the system still prefers light
         assert page.locator("body").get_attribute("data-md-color-scheme") == "slate", (
             "a choice made with the toggle must outlast the system preference"
         )
@@ -205,7 +204,8 @@ def test_the_whole_nav_is_in_view_on_a_short_page(page, site_url):
     """On a laptop, a page shorter than the nav made the sidebar scroll its first
     links under the sidebar's sticky title (overrides.css gives main a screen's height)."""
     page.goto(site_url + "versions/")  # the shortest page
-    page.wait_for_timeout(300)  # the theme sizes the sidebar after load
+    # The theme positions the sidebar, and scrolls the nav to the current page, at start-up.
+    page.wait_for_function("document.querySelector('.md-sidebar--primary').style.top")
     covered = page.evaluate(
         """() => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
             .filter(link => link.checkVisibility({visibilityProperty: true}))

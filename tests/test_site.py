@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.support import site
@@ -11,6 +13,18 @@ from tests.support.paths import copy_project
 def test_site_builds_strictly(built_site):
     assert (built_site / "index.html").exists()
     assert (built_site / "404.html").exists()
+
+
+def test_sdk_docstring_alerts_are_rendered(built_site):
+    """The SDK's docstrings use GitHub's `> [!NOTE]`; the github-callouts extension
+    turns it into an admonition instead of printing the marker."""
+    marker = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]")
+    raw = [
+        f"{page.relative_to(built_site)}: {found.group(0)}"
+        for page in sorted(built_site.rglob("*.html"))
+        for found in marker.finditer(page.read_text(encoding="utf-8"))
+    ]
+    assert not raw, f"alert markers printed as text (is github-callouts in mkdocs.yml?): {raw}"
 
 
 @pytest.fixture

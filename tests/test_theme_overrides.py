@@ -12,8 +12,9 @@ from pathlib import Path
 
 import material
 import pytest
+from mkdocs.config import load_config
 
-from tests.support.paths import DOCS, rel
+from tests.support.paths import DOCS, ROOT, rel
 
 THEME_PARTIALS = Path(material.__file__).parent / "templates" / "partials"
 OUR_PARTIALS = DOCS / "_theme" / "partials"
@@ -64,4 +65,15 @@ def test_partial_is_the_themes_copy_with_its_stated_change(name):
     assert not diff, (
         f"{rel(OUR_PARTIALS / name)} differs from Material's copy beyond the change listed "
         f"in CHANGES: copy the new version and redo the change\n{diff}"
+    )
+
+
+def test_palette_options_are_ones_palette_js_handles():
+    """palette.js picks an option by its media query; the theme's automatic
+    `(prefers-color-scheme)` option, or one without a query, it does not handle."""
+    options = load_config(str(ROOT / "mkdocs.yml"))["theme"]["palette"]
+    media = [option.get("media") for option in options]
+    assert sorted(media) == ["(prefers-color-scheme: dark)", "(prefers-color-scheme: light)"], (
+        f"mkdocs.yml: theme.palette has media {media}; docs/_theme/assets/javascripts/palette.js "
+        "handles one light and one dark option, each with its (prefers-color-scheme: ...) query"
     )

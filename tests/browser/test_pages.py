@@ -167,18 +167,57 @@ def test_dark_mode_toggle_switches_the_scheme(page, site_url):
 
 
 def test_the_chosen_scheme_follows_the_reader_to_other_pages(page, site_url):
-    """The toggle is ours (partials/palette.html); the theme's <head> script restores it."""
+    """The toggle is ours (partials/palette.html); the theme's own script applies what it stores."""
     page.goto(site_url)
     page.locator("form[data-palette-toggle] label:visible").first.click()
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     page.locator(".md-content a[href$='/concepts/']").first.click()  # instant navigation
-    page.wait_for_url("**/concepts/")
+    page.wait_for_function(
+        "document.querySelector('.md-content h1').textContent.startsWith('Concepts')"
+    )
+    _assert_dark_with_a_working_toggle(page)
     page.goto(site_url + "setup/")  # a full load
+    _assert_dark_with_a_working_toggle(page)
+
+
+def _assert_dark_with_a_working_toggle(page):
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
-    assert page.locator("form[data-palette-toggle] label:visible").get_attribute("title") == (
-        "Switch to light mode"
-    ), "the visible toggle should offer the scheme the reader is not in"
     assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
+    toggle = page.locator("form[data-palette-toggle] label:visible")
+    assert toggle.get_attribute("title") == "Switch to light mode", (
+        "the visible toggle should offer the scheme the reader is not in"
+    )
+    toggle.click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    page.locator("form[data-palette-toggle] label:visible").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+
+
+def test_the_toggle_still_switches_after_going_back(page, site_url):
+    """The browser restores a form's radios on Back; the visible toggle must still switch."""
+    page.goto(site_url + "versions/")
+    page.goto(site_url + "setup/")
+    page.locator("form[data-palette-toggle] label:visible").click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.go_back()
+    page.wait_for_url("**/versions/")
+    before = page.locator("body").get_attribute("data-md-color-scheme")
+    page.locator("form[data-palette-toggle] label:visible").click()
+    page.wait_for_function(f"document.body.dataset.mdColorScheme !== '{before}'")
+
+
+def test_stored_colours_from_an_older_build_are_replaced(page, site_url):
+    page.goto(site_url)
+    page.evaluate(
+        """__md_set("__palette", {index: 1, color: {media: "(prefers-color-scheme: dark)",
+            scheme: "slate", primary: "indigo", accent: "indigo"}})"""
+    )
+    page.reload()
+    body = page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "slate", "the stored choice was lost"
+    assert body.get_attribute("data-md-color-primary") == "deep-orange", (
+        "a stored colour that mkdocs.yml no longer names was applied"
+    )
 
 
 def test_a_system_dark_preference_is_followed_until_the_reader_chooses(browser, site_url):
@@ -192,6 +231,13 @@ def test_a_system_dark_preference_is_followed_until_the_reader_chooses(browser, 
         page.locator("form[data-palette-toggle] input:checked").focus()
         page.keyboard.press("Enter")
         page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        for scheme in ("dark", "light"):  # the system flips twice
+            page.emulate_media(color_scheme=scheme)
+            # Media-query listeners run in the next rendering step: let one pass.
+            page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate", (
+            "a change of system preference overrode the reader's choice"
+        )
         page.reload()  # the system still prefers light
         assert page.locator("body").get_attribute("data-md-color-scheme") == "slate", (
             "a choice made with the toggle must outlast the system preference"

@@ -155,13 +155,21 @@ def test_diagrams_are_visible(page, site_url):
     assert width > 0, f"/{path}: the decision diagram did not load"
 
 
+# The light/dark button the reader sees (docs/_theme/partials/palette.html).
+PALETTE_TOGGLE = "form[data-palette-toggle] label:visible"
+
+
+def _wait_for_scheme(page, scheme: str) -> None:
+    page.wait_for_function(f"document.body.dataset.mdColorScheme === '{scheme}'")
+
+
 def test_dark_mode_toggle_switches_the_scheme(page, site_url):
     page.goto(site_url)
     body = page.locator("body")
     assert body.get_attribute("data-md-color-scheme") == "default"
     light = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    page.locator("form[data-palette-toggle] label:visible").first.click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.locator(PALETTE_TOGGLE).first.click()
+    _wait_for_scheme(page, "slate")
     dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert dark != light, f"the background stayed {light} after switching to dark"
 
@@ -169,8 +177,8 @@ def test_dark_mode_toggle_switches_the_scheme(page, site_url):
 def test_the_chosen_scheme_follows_the_reader_to_other_pages(page, site_url):
     """The toggle is ours (partials/palette.html); the theme's own script applies what it stores."""
     page.goto(site_url)
-    page.locator("form[data-palette-toggle] label:visible").first.click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.locator(PALETTE_TOGGLE).first.click()
+    _wait_for_scheme(page, "slate")
     page.locator(".md-content a[href$='/concepts/']").first.click()  # instant navigation
     page.wait_for_function(
         "document.querySelector('.md-content h1').textContent.startsWith('Concepts')"
@@ -183,26 +191,26 @@ def test_the_chosen_scheme_follows_the_reader_to_other_pages(page, site_url):
 def _assert_dark_with_a_working_toggle(page):
     assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
     assert page.locator("meta[name=color-scheme]").get_attribute("content") == "dark"
-    toggle = page.locator("form[data-palette-toggle] label:visible")
+    toggle = page.locator(PALETTE_TOGGLE)
     assert toggle.get_attribute("title") == "Switch to light mode", (
         "the visible toggle should offer the scheme the reader is not in"
     )
     toggle.click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
-    page.locator("form[data-palette-toggle] label:visible").click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    _wait_for_scheme(page, "default")
+    page.locator(PALETTE_TOGGLE).click()
+    _wait_for_scheme(page, "slate")
 
 
 def test_the_toggle_still_switches_after_going_back(page, site_url):
     """The browser restores a form's radios on Back; the visible toggle must still switch."""
     page.goto(site_url + "versions/")
     page.goto(site_url + "setup/")
-    page.locator("form[data-palette-toggle] label:visible").click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.locator(PALETTE_TOGGLE).click()
+    _wait_for_scheme(page, "slate")
     page.go_back()
     page.wait_for_url("**/versions/")
     before = page.locator("body").get_attribute("data-md-color-scheme")
-    page.locator("form[data-palette-toggle] label:visible").click()
+    page.locator(PALETTE_TOGGLE).click()
     page.wait_for_function(f"document.body.dataset.mdColorScheme !== '{before}'")
 
 
@@ -227,10 +235,10 @@ def test_a_system_dark_preference_is_followed_until_the_reader_chooses(browser, 
         page.goto(site_url)
         assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
         page.emulate_media(color_scheme="light")
-        page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+        _wait_for_scheme(page, "default")
         page.locator("form[data-palette-toggle] input:checked").focus()
         page.keyboard.press("Enter")
-        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        _wait_for_scheme(page, "slate")
         for scheme in ("dark", "light"):  # the system flips twice
             page.emulate_media(color_scheme=scheme)
             # Media-query listeners run in the next rendering step: let one pass.

@@ -22,6 +22,7 @@ stream = client.messages.create(
     stream=True,
 )
 blocks: dict[int, dict] = {}
+stop_reason = None
 with stream:
     for event in stream:
         if event.type == "content_block_start":
@@ -32,6 +33,9 @@ with stream:
                 block["parts"].append(event.delta.text)
             elif event.delta.type == "input_json_delta":
                 block["parts"].append(event.delta.partial_json)
+        elif event.type == "message_delta":
+            stop_reason = event.delta.stop_reason
 
 for index, block in sorted(blocks.items()):
     print(f"[{index}] {block['type']}: {''.join(block['parts'])}")
+print(f"stop_reason: {stop_reason}")

@@ -56,5 +56,9 @@ with client.messages.stream(
         # API after this code was written: skipping them keeps it working.
 # --8<-- [end:loop]
 
-tool_use = next(block for block in stream.get_final_message().content if block.type == "tool_use")
-print(f"\n{tool_use.name} called with {tool_use.input}")
+# The model may call the tool, call it twice, or answer in text and call nothing.
+calls = [block for block in stream.get_final_message().content if block.type == "tool_use"]
+for call in calls:
+    print(f"\n{call.name} called with {call.input}")
+if not calls:
+    print("\nNo tool was called.")

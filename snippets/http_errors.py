@@ -10,7 +10,9 @@ try:
         max_tokens=256,
         messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
     ) as stream:
-        print(stream.get_final_text())
+        for text in stream.text_stream:
+            print(text, end="", flush=True)
+        print(f"\nstop_reason: {stream.get_final_message().stop_reason}")
 except anthropic.AuthenticationError as err:
     print(f"{err.status_code} {err.type}: check ANTHROPIC_API_KEY. ({err.api_message})")
 except anthropic.PermissionDeniedError as err:

@@ -10,7 +10,7 @@ request = {
 }
 
 message = client.messages.create(**request)  # waits for the whole answer
-print(f"create() returned a {type(message).__name__}")
+print(f"create() returned a {type(message).__name__} (stop_reason: {message.stop_reason})")
 print(f"  has text_stream: {hasattr(message, 'text_stream')}")
 
 with client.messages.stream(**request) as stream:  # events as they are generated

@@ -12,7 +12,7 @@ try:
     ) as stream:
         for text in stream.text_stream:
             print(text, end="", flush=True)
-        print()
+        print(f"\nstop_reason: {stream.get_final_message().stop_reason}")
 except anthropic.RateLimitError as err:
     # Raised only once every retry was rate limited too.
     print(f"Still rate limited after retries (request id {err.request_id})")

@@ -5,6 +5,7 @@ import anthropic
 client = anthropic.Anthropic()
 
 received = ""
+stop_reason = None
 with client.messages.stream(
     model="claude-sonnet-4-6",
     max_tokens=1024,
@@ -14,6 +15,11 @@ with client.messages.stream(
         received += text
         if len(received) >= 120:
             break  # the user pressed "stop": no more tokens are read
+    else:  # the answer ended before the limit
+        stop_reason = stream.get_final_message().stop_reason
 
 print(received)
-print(f"\n[stopped after {len(received)} characters]")
+if stop_reason is None:
+    print(f"\n[stopped after {len(received)} characters]")
+else:
+    print(f"\n[the answer ended first: stop_reason {stop_reason}]")

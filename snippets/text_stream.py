@@ -12,5 +12,6 @@ with client.messages.stream(
 ) as stream:
     for text in stream.text_stream:
         print(text, end="", flush=True)
-print()
+    message = stream.get_final_message()
+print(f"\n\nstop_reason: {message.stop_reason}")
 # --8<-- [end:stream]

@@ -19,5 +19,6 @@ with client.messages.stream(
             print(event.text, end="", flush=True)
         elif event.type == "signature":
             print("\n[signature received: the thinking block is complete]", end="")
+    message = stream.get_final_message()
 
-print()
+print(f"\n\nstop_reason: {message.stop_reason}")

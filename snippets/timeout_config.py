@@ -15,4 +15,5 @@ with client.messages.stream(
 ) as stream:
     for text in stream.text_stream:
         print(text, end="", flush=True)
-print()
+    message = stream.get_final_message()
+print(f"\nstop_reason: {message.stop_reason}")

@@ -11,6 +11,7 @@ stream = client.messages.create(
     stream=True,
 )
 input_tokens = output_tokens = 0
+stop_reason = None
 with stream:
     for event in stream:
         if event.type == "message_start":
@@ -18,5 +19,6 @@ with stream:
             output_tokens = event.message.usage.output_tokens
         elif event.type == "message_delta":
             output_tokens = event.usage.output_tokens  # replaces, never +=
+            stop_reason = event.delta.stop_reason
 
-print(f"input_tokens={input_tokens} output_tokens={output_tokens}")
+print(f"input_tokens={input_tokens} output_tokens={output_tokens} stop_reason={stop_reason}")

@@ -40,20 +40,17 @@ class Fault:
 
 
 FAULTS = [
-    Fault(
-        "connection_cut",
-        1,
-        "Stream failed: the stream was interrupted: RemoteProtocolError(",
-    ),
-    Fault("error_event", 1, "Stream failed: API error 200 (overloaded_error): Overloaded"),
+    Fault("connection_cut", 1, "Stream failed: the stream was interrupted: RemoteProtocolError"),
+    Fault("error_event", 1, "Stream failed: overloaded_error: Overloaded (request id req_"),
     Fault("rate_limit_then_success", 0, "stop reason:   end_turn", requests=2),
     # 529 is retried (x-should-retry: true): the SDK's default max_retries is 2.
-    Fault("overloaded", 1, "Stream failed: API error 529 (overloaded_error): Overloaded", 3),
-    Fault("unauthorized", 1, "Stream failed: API error 401 (authentication_error): "),
-    Fault("unknown_model", 1, "Stream failed: API error 404 (not_found_error): model: "),
-    Fault("max_tokens", 0, "The answer hit max_tokens and is cut short: raise max_tokens."),
-    Fault("stall", 1, "Stream failed: the stream was interrupted: ReadTimeout("),
+    Fault("overloaded", 1, "Stream failed: overloaded_error: Overloaded (request id req_", 3),
+    Fault("unauthorized", 1, "Stream failed: authentication_error: "),
+    Fault("unknown_model", 1, "Stream failed: not_found_error: model: "),
+    Fault("max_tokens", 0, "The answer did not end normally (max_tokens)"),
+    Fault("stall", 1, "Stream failed: the stream was interrupted: ReadTimeout"),
     Fault("gzip", 0, "stop reason:   end_turn"),
+    Fault("early_end", 1, "Stream failed: the stream ended early, before the answer was complete"),
 ]
 
 

@@ -12,4 +12,4 @@ with client.messages.stream(
     message = stream.get_final_message()  # reads the whole stream, then returns
 
 print(f"{message.stop_reason}: {message.usage.output_tokens} output tokens")
-print(stream.get_final_text())
+print("".join(block.text for block in message.content if block.type == "text"))

@@ -696,3 +696,40 @@ def _has_table(page: Path, heading: str) -> bool:
     except AssertionError:
         return False
     return True
+
+
+# --- api/*.md: SDK docstrings the site contradicts ---------------------------------------------
+
+# A sentence of an SDK docstring this site knows to be wrong -> the member it is on. Each API
+# page that renders the member must say so beside it, in a warning titled as below; when the
+# SDK drops the sentence, the warning must go too.
+WRONG_DOCSTRINGS = {
+    "Currently the API will only respond with a single content block": "get_final_text",
+}
+
+
+def _warning(member: str) -> str:
+    return f'!!! warning "`{member}()`: the note above is out of date"'
+
+
+def test_wrong_sdk_docstrings_are_flagged_beside_them():
+    problems = []
+    for page in sorted(API_PAGES.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for dotted in RENDERED.findall(text):
+            obj = _resolve(dotted)
+            for sentence, member in WRONG_DOCSTRINGS.items():
+                doc = inspect.getdoc(getattr(obj, member, None)) or ""
+                wrong = " ".join(sentence.split()) in " ".join(doc.split())
+                flagged = _warning(member) in text
+                if hasattr(obj, member) and wrong and not flagged:
+                    problems.append(
+                        f"{rel(page)} renders {dotted}.{member}, whose docstring says "
+                        f"{sentence!r}; add `{_warning(member)}` beside it"
+                    )
+                if hasattr(obj, member) and flagged and not wrong:
+                    problems.append(
+                        f"{rel(page)} flags {dotted}.{member}, but the SDK's docstring no "
+                        "longer says it: remove the warning and the WRONG_DOCSTRINGS entry"
+                    )
+    assert not problems, "\n".join(problems)

@@ -50,7 +50,13 @@ SPECIAL: dict[str, Case] = {
         _special(
             "complete_example", "complete_example_error_event", scenario="error_event", exit_code=1
         ),
-        _special("check_setup", uses_api=False),
+        _special(
+            "check_setup",
+            "check_setup_no_credentials",
+            env={"ANTHROPIC_API_KEY": None},
+            exit_code=1,
+            uses_api=False,
+        ),
         _special("nonstreaming_limit", uses_api=False),
         _special("retries", scenario="rate_limit_then_success"),
         _special("http_errors", "http_errors_unauthorized", scenario="unauthorized"),

@@ -53,7 +53,8 @@ SPECIAL: dict[str, Case] = {
         _special(
             "check_setup",
             "check_setup_no_credentials",
-            env={"ANTHROPIC_API_KEY": None},
+            # no key, and no home directory holding a profile the SDK would find
+            env={"ANTHROPIC_API_KEY": None, "HOME": "/nonexistent"},
             exit_code=1,
             uses_api=False,
         ),

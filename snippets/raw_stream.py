@@ -8,7 +8,7 @@ client = anthropic.Anthropic()
 stream = client.messages.create(
     model="claude-sonnet-4-6",
     max_tokens=1024,
-    messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+    messages=[{"role": "user", "content": "Write a haiku about the sea."}],
     stream=True,
 )
 text = []

@@ -14,5 +14,6 @@ try:
             print(text, end="", flush=True)
         print(f"\nstop_reason: {stream.get_final_message().stop_reason}")
 except anthropic.RateLimitError as err:
-    # Raised only once every retry was rate limited too.
-    print(f"Still rate limited after retries (request id {err.request_id})")
+    # Raised once the retries were rate limited too, or at once if the API
+    # answered `x-should-retry: false`.
+    print(f"Rate limited; try again later (request id {err.request_id})")

@@ -1,4 +1,4 @@
-"""Stream a response with extended thinking: thinking deltas first, then text."""
+"""Stream a response with extended thinking: thinking deltas (if it thinks), then text."""
 
 import anthropic
 

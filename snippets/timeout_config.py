@@ -1,11 +1,11 @@
-"""Give a long stream room: a generous read timeout, a short connect timeout."""
+"""Notice a stalled stream after 60 s of silence, not the SDK's default 600 s."""
 
 import anthropic
 import httpx2
 
 client = anthropic.Anthropic(
     # read: the longest silence allowed between two chunks of the stream
-    timeout=httpx2.Timeout(60.0, connect=5.0, read=120.0),
+    timeout=httpx2.Timeout(600.0, read=60.0, connect=5.0),
 )
 
 with client.messages.stream(

@@ -18,4 +18,4 @@ except TypeError:  # the SDK found no credential at all
 except anthropic.AuthenticationError:
     sys.exit("The API rejected your key: check it in the Claude Console.")
 
-print(f"Your credentials work: {message.model} answered.")
+print(f"Your credentials work: {message.model} answered ({message.stop_reason}).")

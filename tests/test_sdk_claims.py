@@ -411,7 +411,7 @@ def test_usage_sample_takes_input_tokens_from_message_delta(monkeypatch, capsys)
     """Finding 13: message_delta's input_tokens is the total; the sample must take it."""
     events = [START, *text_block(0, "a"), *end(input_tokens=25, output_tokens=7)]
     out = run_sample("usage_cumulative", Body([sse(*events)]), monkeypatch, capsys)
-    assert out.strip() == "input_tokens=25 output_tokens=7", out
+    assert out.strip() == "input_tokens=25 output_tokens=7 stop_reason=end_turn", out
 
 
 def test_final_message_sample_survives_an_answer_without_text(monkeypatch, capsys):

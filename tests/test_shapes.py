@@ -169,3 +169,33 @@ def test_shapes_are_described_and_loaded_once():
     assert len(SHAPES) >= 45
     for shape in SHAPES.values():
         assert shape.description.strip() and "\n" not in shape.description.strip()
+
+
+@pytest.fixture(scope="module")
+def sdk_client():
+    import anthropic
+
+    with Emulator() as emu:
+        yield lambda shape: anthropic.Anthropic(base_url=emu.base_url(shape), api_key=matrix.KEY)
+
+
+def test_what_the_events_guide_says_the_sdk_does_with_unknown_types(sdk_client):
+    """docs/guides/python-events.md, "What your code must expect"."""
+    from anthropic.types import TextBlock
+
+    request = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": "Hi"}],
+    }
+    with sdk_client("unknown_block_first").messages.stream(**request) as stream:
+        first = stream.get_final_message().content[0]
+    assert isinstance(first, TextBlock) and first.type == "mind_map" and first.text is None
+
+    events = sdk_client("unknown_event").messages.create(**request, stream=True)
+    assert "message_annotation" in [event.type for event in events]
+
+    with sdk_client("refusal_no_text").messages.stream(**request) as stream:
+        assert stream.get_final_message().content == []
+        with pytest.raises(RuntimeError):
+            stream.get_final_text()

@@ -148,6 +148,50 @@ def test_every_sample_that_sends_a_request_is_in_the_matrix():
     )
 
 
+ASSUMES_A_TOOL_CALL = """
+import anthropic
+
+client = anthropic.Anthropic()
+with client.messages.stream(
+    model="claude-sonnet-4-6",
+    max_tokens=1024,
+    tools=[{"name": "get_weather", "input_schema": {"type": "object"}}],
+    messages=[{"role": "user", "content": "Weather in Paris?"}],
+) as stream:
+    message = stream.get_final_message()
+call = next(block for block in message.content if block.type == "tool_use")
+print(call.name, call.input)
+"""
+
+
+def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_path):
+    """The mistake that crashed 5 of 97 real runs: the model answered in text instead."""
+    snippet = tmp_path / "assumes_a_tool_call.py"
+    snippet.write_text(ASSUMES_A_TOOL_CALL, encoding="utf-8")
+    request = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 1024,
+        "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+        "messages": [{"role": "user", "content": "Weather in Paris?"}],
+    }
+    sample = matrix.Sample(snippet, request)
+    assert matrix.compatible(SHAPES["tools_text_only"], request)
+    assert not matrix.verdict(
+        sample,
+        "tool_use",
+        matrix.facts(SHAPES["tool_use"], request),
+        run_cell(sample, "tool_use"),
+        False,
+    ), "the recorded answer (a tool call) is handled"
+    facts = matrix.facts(SHAPES["tools_text_only"], request)
+    problems = matrix.verdict(
+        sample, "tools_text_only", facts, run_cell(sample, "tools_text_only"), False
+    )
+    assert problems, "a text-only answer must fail this sample"
+    assert str(snippet) in problems[0] and "'tools_text_only'" in problems[0]
+    assert "crashed with StopIteration" in problems[0]
+
+
 # --- the page ---------------------------------------------------------------------------
 
 

@@ -15,11 +15,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import anthropic._base_client
 import httpx2
-from anthropic._base_client import BaseClient
+import pytest
 
-from . import runner
+from . import runner, sdk_internals
 from .paths import SNIPPETS
 from .samples import Case
 
@@ -61,13 +60,10 @@ def fast_client_defaults() -> Iterator[None]:
     The complete example builds its client with the SDK's defaults (a 600 s read
     timeout); the sample stays as the reader sees it and the default changes instead.
     """
-    saved = BaseClient._calculate_retry_timeout, anthropic._base_client.DEFAULT_TIMEOUT
-    BaseClient._calculate_retry_timeout = lambda *args, **kwargs: 0.0
-    anthropic._base_client.DEFAULT_TIMEOUT = httpx2.Timeout(READ_TIMEOUT, connect=5.0)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        sdk_internals.no_retry_wait(patch)
+        sdk_internals.short_default_read_timeout(patch, READ_TIMEOUT)
         yield
-    finally:
-        BaseClient._calculate_retry_timeout, anthropic._base_client.DEFAULT_TIMEOUT = saved
 
 
 @contextlib.contextmanager

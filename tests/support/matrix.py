@@ -271,7 +271,7 @@ def run_shell(path: Path, env: dict[str, str]) -> Run:
 
 def verdict(sample: Sample, shape: str, facts: Facts, run: Run, prints_text: bool) -> list[str]:
     """Everything wrong with what the sample did with this answer (empty: it coped)."""
-    where = f"{rel(sample.path)} against shape {shape!r}"
+    where = f"{_shown(sample.path)} against shape {shape!r}"
     problems = []
     if run.crash:
         if facts.failure is None or sample.handles_errors:
@@ -302,6 +302,10 @@ def verdict(sample: Sample, shape: str, facts: Facts, run: Run, prints_text: boo
         if prints_text and kept and kept not in out:
             problems.append(f"lost the text it had already received ({kept!r})")
     return [f"{where}: {p}\n--- it printed ---\n{out}" for p in problems]
+
+
+def _shown(path: Path) -> str:
+    return rel(path) if path.is_relative_to(SNIPPETS) else str(path)
 
 
 def page_links_troubleshooting(sample: Sample, pages_text: dict[Path, str]) -> bool:

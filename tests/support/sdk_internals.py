@@ -6,8 +6,14 @@ fails here, in one place.
 
 from __future__ import annotations
 
+import functools
+
 import anthropic._base_client
+import httpcore2
 import httpx2
+
+# one per process, shared by every test that asks for it (see reuse_tls_context)
+_shared_tls_context = functools.cache(httpcore2.default_ssl_context)
 
 
 def no_retry_wait(monkeypatch) -> None:
@@ -30,10 +36,4 @@ def reuse_tls_context(monkeypatch) -> None:
     """Every new client shares one TLS context instead of loading the CA bundle again
     (`httpcore2.default_ssl_context`, ~30 ms a client): a matrix cell creates a client
     per run. Nothing here connects over TLS to anything but loopback."""
-    import functools
-
-    import httpcore2
-
-    monkeypatch.setattr(
-        httpcore2, "default_ssl_context", functools.cache(httpcore2.default_ssl_context)
-    )
+    monkeypatch.setattr(httpcore2, "default_ssl_context", _shared_tls_context)

@@ -1,4 +1,5 @@
-"""Check that the SDK is installed and finds your credentials: one tiny request."""
+"""Check that the SDK is installed and finds your credentials (one tiny
+request)."""
 
 import sys
 
@@ -7,7 +8,9 @@ import anthropic
 print(f"anthropic {anthropic.__version__} is installed")
 
 try:
-    client = anthropic.Anthropic()  # finds your key, token or profile by itself
+    client = (
+        anthropic.Anthropic()
+    )  # finds your key, token or profile by itself
     message = client.messages.create(
         model="claude-sonnet-4-6",
         max_tokens=16,
@@ -18,4 +21,7 @@ except TypeError:  # the SDK found no credential at all
 except anthropic.AuthenticationError:
     sys.exit("The API rejected your key: check it in the Claude Console.")
 
-print(f"Your credentials work: {message.model} answered ({message.stop_reason}).")
+print(
+    f"Your credentials work: {message.model} answered "
+    f"({message.stop_reason})."
+)

@@ -1,7 +1,7 @@
 """Stream a response end to end: live output, summary, and clean failures.
 
 Usage:
-    export ANTHROPIC_API_KEY=...   # from the Claude Console; never put it in code
+    export ANTHROPIC_API_KEY=...   # from the Claude Console, never in code
     python complete_example.py
 """
 
@@ -16,7 +16,9 @@ PROMPT = "Write a short poem about a developer who finally fixed a bug."
 
 def main() -> int:
     client = anthropic.Anthropic()
-    received: list[str] = []  # everything printed so far, kept if the stream fails
+    received: list[
+        str
+    ] = []  # everything printed so far, kept if the stream fails
     message = None
 
     try:
@@ -35,32 +37,47 @@ def main() -> int:
         # The SDK found no key, token or profile to authenticate with.
         if "authentication" not in str(err):
             raise
-        return fail("no credentials: set ANTHROPIC_API_KEY (Claude Console)", received)
+        return fail(
+            "no credentials: set ANTHROPIC_API_KEY (Claude Console)",
+            received,
+        )
     except anthropic.APIStatusError as err:
         # An HTTP error before the stream, or an `error` event inside it.
-        return fail(f"{err.type}: {err.api_message} (request id {err.request_id})", received)
+        return fail(
+            f"{err.type}: {err.api_message} (request id {err.request_id})",
+            received,
+        )
     except anthropic.APIConnectionError as err:
         # No response arrived, even after the SDK's retries.
         return fail(f"could not reach the API: {err}", received)
     except httpx2.TransportError as err:
         # The connection broke or stalled after the stream had started.
-        return fail(f"the stream was interrupted: {type(err).__name__}", received)
+        return fail(
+            f"the stream was interrupted: {type(err).__name__}", received
+        )
 
     if message is None:
-        # The body ended without message_stop (a proxy closed it): nothing was raised.
-        return fail("the stream ended early, before the answer was complete", received)
+        # The body ended without message_stop (a proxy closed it): the SDK
+        # raised nothing.
+        return fail(
+            "the stream ended early, before the answer was complete",
+            received,
+        )
 
     print("\n")
     print(f"stop reason:   {message.stop_reason}")
     print(f"input tokens:  {message.usage.input_tokens}")
     print(f"output tokens: {message.usage.output_tokens}")
     if message.stop_reason != "end_turn":
-        print(f"The answer did not end normally ({message.stop_reason}): see the docs.")
+        print(
+            f"The answer did not end normally ({message.stop_reason}): "
+            "see the docs."
+        )
     return 0
 
 
 def fail(reason: str, received: list[str]) -> int:
-    """One line on stderr; the text already printed stays on screen and in `received`."""
+    """Say what failed in one line; the text printed so far stays."""
     kept = len("".join(received))
     if kept:
         reason += f"; kept the {kept} characters above"

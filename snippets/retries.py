@@ -1,4 +1,5 @@
-"""Rate limits before the stream starts are retried by the SDK; set how many times."""
+"""Rate limits before the stream starts are retried by the SDK; set how
+many times."""
 
 import anthropic
 
@@ -8,7 +9,12 @@ try:
     with client.messages.stream(
         model="claude-sonnet-4-6",
         max_tokens=256,
-        messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+        messages=[
+            {
+                "role": "user",
+                "content": "Explain streaming in one sentence.",
+            }
+        ],
     ) as stream:
         for text in stream.text_stream:
             print(text, end="", flush=True)

@@ -1,4 +1,5 @@
-"""Stop reading once you have enough: leaving the with block closes the connection."""
+"""Stop reading once you have enough: leaving the with block closes the
+connection."""
 
 import anthropic
 
@@ -9,7 +10,9 @@ stop_reason = None
 with client.messages.stream(
     model="claude-sonnet-4-6",
     max_tokens=1024,
-    messages=[{"role": "user", "content": "Tell me a short story about a robot."}],
+    messages=[
+        {"role": "user", "content": "Tell me a short story about a robot."}
+    ],
 ) as stream:
     for text in stream.text_stream:
         received += text

@@ -2,7 +2,9 @@
 
 import anthropic
 
-client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY from the environment
+client = (
+    anthropic.Anthropic()
+)  # reads ANTHROPIC_API_KEY from the environment
 
 # --8<-- [start:stream]
 with client.messages.stream(

@@ -1,4 +1,4 @@
-"""Notice a stalled stream after 60 s of silence, not the SDK's default 600 s."""
+"""Notice a stalled stream after 60 s of silence, not the default 600 s."""
 
 import anthropic
 import httpx2
@@ -11,7 +11,9 @@ client = anthropic.Anthropic(
 with client.messages.stream(
     model="claude-sonnet-4-6",
     max_tokens=1024,
-    messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+    messages=[
+        {"role": "user", "content": "Explain streaming in one sentence."}
+    ],
 ) as stream:
     for text in stream.text_stream:
         print(text, end="", flush=True)

@@ -1,4 +1,4 @@
-"""Usage in message_delta is the message's total: take it, don't add to it."""
+"""Usage in message_delta is the message's total: take it, don't add."""
 
 import anthropic
 
@@ -7,7 +7,9 @@ client = anthropic.Anthropic()
 stream = client.messages.create(
     model="claude-sonnet-4-6",
     max_tokens=1024,
-    messages=[{"role": "user", "content": "Tell me a short story about a robot."}],
+    messages=[
+        {"role": "user", "content": "Tell me a short story about a robot."}
+    ],
     stream=True,
 )
 input_tokens = output_tokens = 0
@@ -23,4 +25,7 @@ with stream:
                 input_tokens = event.usage.input_tokens
             stop_reason = event.delta.stop_reason
 
-print(f"input_tokens={input_tokens} output_tokens={output_tokens} stop_reason={stop_reason}")
+print(
+    f"input_tokens={input_tokens} output_tokens={output_tokens} "
+    f"stop_reason={stop_reason}"
+)

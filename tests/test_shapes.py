@@ -199,3 +199,22 @@ def test_what_the_events_guide_says_the_sdk_does_with_unknown_types(sdk_client):
         assert stream.get_final_message().content == []
         with pytest.raises(RuntimeError):
             stream.get_final_text()
+
+
+def test_what_the_tool_use_guide_says_about_invalid_input(sdk_client):
+    """docs/guides/tool-use.md: the helper raises ValueError on input that is not JSON;
+    the raw stream does not; a tool cut by max_tokens ends with stop_reason max_tokens."""
+    request = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 256,
+        "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+        "messages": [{"role": "user", "content": "Weather?"}],
+    }
+    with pytest.raises(ValueError, match="Unable to parse tool parameter JSON"):
+        with sdk_client("tool_use_invalid_json").messages.stream(**request) as stream:
+            stream.get_final_message()
+    raw = sdk_client("tool_use_invalid_json").messages.create(**request, stream=True)
+    assert [e.type for e in raw][-1] == "message_stop"
+    with sdk_client("tool_use_max_tokens").messages.stream(**request) as stream:
+        message = stream.get_final_message()
+    assert message.stop_reason == "max_tokens" and message.content[-1].type == "tool_use"

@@ -310,8 +310,10 @@ def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
         text = [{"type": "text_delta", "text": t} for t in split_words(block["text"])]
         return [*block.get("_extra_deltas", []), *citations, *text]
     if block["type"] == "thinking":
+        # display "omitted": one thinking_delta with empty text, then the signature
+        pieces = split_words(block["thinking"]) or [""]
         return [
-            *({"type": "thinking_delta", "thinking": t} for t in split_words(block["thinking"])),
+            *({"type": "thinking_delta", "thinking": t} for t in pieces),
             {"type": "signature_delta", "signature": block["signature"]},
         ]
     if block["type"] in ("tool_use", "server_tool_use"):

@@ -84,10 +84,12 @@ def recording(record_mode):
 
 def _recording_session(recording: Recording):
     cassette_format.provenance = recording.provenance()
+    before = {path: path.read_text(encoding="utf-8") for path in CASSETTES.glob("*.yaml")}
     try:
         yield recording
     finally:
         cassette_format.provenance = None
+        cassette_format.keep_unchanged(before)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -132,3 +133,18 @@ def load(path) -> dict:
     """A cassette as plain data, `recorded` block included (for tests and pages)."""
     with open(path, encoding="utf-8") as f:
         return yaml.safe_load(f)
+
+
+def keep_unchanged(before: dict[Path, str]) -> None:
+    """After re-recording: put back every cassette whose exchange did not change, byte for
+    byte (its old `recorded_at` too), so re-recording one sample leaves the others alone."""
+    for path, old in before.items():
+        if path.is_file() and _exchange(path.read_text(encoding="utf-8")) == _exchange(old):
+            path.write_text(old, encoding="utf-8")
+
+
+def _exchange(text: str) -> Any:
+    """A cassette without its provenance: what was sent and answered."""
+    document = yaml.safe_load(text)
+    document.pop("recorded", None)
+    return document

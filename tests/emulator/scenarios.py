@@ -320,3 +320,56 @@ def tool_choice(body: dict[str, Any]) -> str:
 
 def thinking_enabled(body: dict[str, Any]) -> bool:
     return (body.get("thinking") or {}).get("type", "disabled") != "disabled"
+
+
+# --- continuing an interrupted answer --------------------------------------------------------
+
+_GENERATION = re.compile(r"^claude-[a-z]+-(\d+)-(\d+)")
+
+
+def generation(model: str) -> tuple[int, int]:
+    """(4, 6) for claude-sonnet-4-6; (0, 0) when the id does not say."""
+    found = _GENERATION.match(model or "")
+    return (int(found[1]), int(found[2])) if found else (0, 0)
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content or [] if isinstance(b, dict))
+
+
+def prefill_problem(body: dict[str, Any]) -> str | None:
+    """Why the API rejects the request's final assistant turn (as it documents), if it does."""
+    messages = body.get("messages") or []
+    last = messages[-1] if messages else {}
+    if not isinstance(last, dict) or last.get("role") != "assistant":
+        return None
+    if generation(str(body.get("model"))) >= (4, 6):
+        return "Prefilling assistant messages is not supported for this model."
+    text = _text(last.get("content"))
+    if text != text.rstrip():
+        return "final assistant content cannot end with trailing whitespace"
+    return None
+
+
+def continuation(body: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """For a request that asks for the rest of an interrupted answer: the request that
+    answer was for, and the text already received. Both forms the API documents: the
+    partial text as a final assistant turn (4.5 and earlier), or an assistant turn with it
+    followed by a user turn asking to continue (4.6 and later)."""
+    messages = body.get("messages") or []
+    roles = [m.get("role") if isinstance(m, dict) else None for m in messages]
+    if roles[-1:] == ["assistant"]:
+        cut = len(messages) - 1
+    elif (
+        roles[-2:] == ["assistant", "user"]
+        and "continue" in _text(messages[-1].get("content")).lower()
+    ):
+        cut = len(messages) - 2
+    else:
+        return None
+    if cut < 1:
+        return None
+    partial = _text(messages[cut].get("content"))
+    return {**body, "messages": messages[:cut]}, partial

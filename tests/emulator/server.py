@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import ssl
 import threading
@@ -24,8 +25,10 @@ from .scenarios import (
     Reply,
     Scenario,
     choose,
+    continuation,
     has_valid_key,
     load_scenarios,
+    prefill_problem,
 )
 
 HOST = "127.0.0.1"  # loopback only: the emulator must never be reachable from elsewhere
@@ -157,8 +160,13 @@ class Emulator:
             error = ErrorSpec(400, "invalid_request_error", problem)
             return _error_response(error, ids, authenticated=valid_key)
 
-        name = forced or self._from_run(attempt) or choose(self.scenarios, body, headers)
+        # asked for the rest of an interrupted answer: the same answer, from where it broke
+        resumed = continuation(body)
+        original = resumed[0] if resumed else body
+        name = forced or self._from_run(attempt) or choose(self.scenarios, original, headers)
         reply = self.scenarios[name].reply(attempt)
+        if resumed:
+            reply = _rest_of(reply, resumed[1])
         ids = wire.Ids(name, body, attempt)
         if reply.error is not None:
             error = reply.error
@@ -276,6 +284,25 @@ class Emulator:
             await response.write(data[start : start + size])
 
 
+def _rest_of(reply: Reply, received: str) -> Reply:
+    """The reply without the text already received: it continues exactly where it broke."""
+    content, left = [], received
+    for block in reply.content:
+        if block["type"] == "text" and left:
+            text = block["text"]
+            if not text.startswith(left[: len(text)]):
+                return reply  # not this answer's beginning: answer afresh
+            taken = min(len(text), len(left))
+            left = left[taken:]
+            if taken == len(text):
+                continue
+            block = {**block, "text": text[taken:]}
+        elif left:
+            continue  # blocks before the received text were already sent
+        content.append(block)
+    return dataclasses.replace(reply, content=tuple(content))
+
+
 class _Run:
     """One sample run against a forced shape: how many fresh requests it has made."""
 
@@ -307,7 +334,7 @@ def _invalid(body: Any) -> str | None:
         return f"{missing[0]}: Field required"
     if not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1:
         return "max_tokens: Input should be an integer greater than or equal to 1"
-    return None
+    return prefill_problem(body)
 
 
 def _error_response(error: ErrorSpec, ids: wire.Ids, *, authenticated: bool) -> web.Response:

@@ -1,0 +1,111 @@
+"""The recovery guide's sample ends with the complete answer, not a character lost or
+repeated, wherever the stream breaks: live against the emulator, which continues an
+interrupted answer exactly where it broke, in both forms the API documents."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+
+import anthropic
+import pytest
+import yaml
+
+from tests.emulator import Emulator, wire
+from tests.emulator.scenarios import SCENARIO_DIR
+from tests.support import matrix, sdk_internals
+from tests.support.paths import SNIPPETS
+
+SAMPLE = SNIPPETS / "recover_stream.py"
+ANSWER = "text_recovery"
+MODELS = ["claude-sonnet-4-6", "claude-haiku-4-5"]  # ask to continue / prefill
+
+
+def full_text() -> str:
+    data = yaml.safe_load((SCENARIO_DIR / f"{ANSWER}.yaml").read_text(encoding="utf-8"))
+    return data["content"][0]["text"]
+
+
+def break_points() -> list[int]:
+    """After every delta but the last: each place a real stream can break."""
+    sizes = [len(piece) for piece in wire.split_words(full_text())]
+    return list(itertools.accumulate(sizes))[:-1]
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    """The answer, and one scenario per break point: cut there, or an `error` event."""
+    folder = tmp_path_factory.mktemp("scenarios")
+    shutil.copy(SCENARIO_DIR / f"{ANSWER}.yaml", folder)
+    content = [{"text": full_text()}]
+    overloaded = {"status": 529, "type": "overloaded_error", "message": "Overloaded"}
+    for chars in [0, *break_points()]:
+        where = {"at": "content_block_delta"} if chars == 0 else {"after_chars": chars}
+        for kind, what in (("cut", {"cut": True}), ("error", {"error": overloaded})):
+            scenario = {"description": "x", "content": content, "interrupt": {**where, **what}}
+            (folder / f"{kind}_{chars}.yaml").write_text(yaml.safe_dump(scenario))
+    with Emulator(scenario_dir=folder) as emu:
+        yield emu
+
+
+@pytest.fixture
+def run(emulator, sample_env, monkeypatch):
+    sdk_internals.no_retry_wait(monkeypatch)
+    sdk_internals.reuse_tls_context(monkeypatch)
+    sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+
+    def go(scenario: str, model: str) -> matrix.Run:
+        emulator.begin_run(scenario)
+        try:
+            return matrix.run_python(SAMPLE, model)
+        finally:
+            emulator.begin_run(None)
+
+    return go
+
+
+def test_there_are_enough_break_points():
+    assert len(break_points()) >= 20
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("kind", ["cut", "error"])
+def test_the_answer_comes_out_whole_wherever_it_breaks(run, emulator, model, kind):
+    want = full_text()
+    for chars in [0, *break_points()]:
+        result = run(f"{kind}_{chars}", model)
+        assert result.exit_code == 0 and not result.crash, result.output
+        text, _, status = result.stdout.rpartition("\n\nstop_reason: ")
+        assert status.strip() == "end_turn", result.output
+        assert text.rstrip("\n") == want, (
+            f"{model}, {kind} after {chars} characters: the sample printed\n"
+            f"{text!r}\nnot the answer\n{want!r}"
+        )
+        sent = [r["json"] for r in emulator.requests[-2:]]
+        if chars:  # the second request asked for the rest, in this model's form
+            last = sent[-1]["messages"][-1]
+            wanted = "assistant" if model.endswith("4-5") else "user"
+            assert last["role"] == wanted, sent[-1]["messages"]
+
+
+def test_the_api_rejects_the_wrong_form_and_trailing_whitespace(emulator):
+    client = anthropic.Anthropic(base_url=emulator.url, api_key=matrix.KEY, max_retries=0)
+    ask = {"role": "user", "content": "How do I recover when a stream breaks?"}
+    with pytest.raises(anthropic.BadRequestError, match="Prefilling"):
+        client.messages.create(
+            model="claude-sonnet-4-6",
+            max_tokens=64,
+            messages=[ask, {"role": "assistant", "content": "When a stream"}],
+        )
+    with pytest.raises(anthropic.BadRequestError, match="trailing whitespace"):
+        client.messages.create(
+            model="claude-haiku-4-5",
+            max_tokens=64,
+            messages=[ask, {"role": "assistant", "content": "When a stream "}],
+        )
+    rest = client.messages.create(
+        model="claude-haiku-4-5",
+        max_tokens=1024,
+        messages=[ask, {"role": "assistant", "content": "When a stream"}],
+    )
+    assert "When a stream" + rest.content[0].text == full_text()

@@ -9,8 +9,12 @@ VENV := .venv
 export NO_MKDOCS_2_WARNING := 1
 BIN := $(VENV)/bin
 ENV_READY := $(VENV)/.installed-from-lock
+# System tools the tests drive, found or installed by tests/support/tools.py:
+# its variable (CHROME_PATH, CURL_PATH...), then PATH, then apt-get, else one line
+# naming the command. INSTALL_TOOLS=no turns installing off.
+TOOLS := chromium curl
 
-.PHONY: help serve build test lint record outputs bench lock clean audit screenshots
+.PHONY: help serve build test tools lint record outputs bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +36,10 @@ lint: $(ENV_READY) ## Lint the Python (snippets, tests, hooks)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(ENV_READY) lint ## Run every check CI runs
+tools: ## Find or install the system tools the tests drive ($(TOOLS))
+	@$(PYTHON) -m tests.support.tools $(TOOLS)
+
+test: tools $(ENV_READY) lint ## Run every check CI runs
 	$(BIN)/pytest
 
 record: $(ENV_READY) ## Re-record every cassette (emulator, or the live API if ANTHROPIC_API_KEY is set), then replay
@@ -48,12 +55,15 @@ bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
 # The audit's tools come from npm (pinned in package-lock.json); no tool may
 # download a browser: they drive Debian's Chromium (apt-get install chromium).
 node_modules/.package-lock.json: package-lock.json
+	@$(PYTHON) -m tests.support.tools npm
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
 audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site (figures)
-	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m tests.browser.audit
+	@$(PYTHON) -m tests.support.tools chromium
+	$(BIN)/python -m tests.browser.audit
 
 screenshots: $(ENV_READY) ## PNGs of every page, phone and laptop, light and dark, into screenshots/
+	@$(PYTHON) -m tests.support.tools chromium
 	$(BIN)/python -m tests.browser.screenshots
 
 lock: ## Re-resolve requirements.lock from pyproject.toml

@@ -58,7 +58,7 @@ node_modules/.package-lock.json: package-lock.json
 	@$(PYTHON) -m tests.support.tools npm
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
-audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site (figures)
+audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site; fails below target
 	@$(PYTHON) -m tests.support.tools chromium
 	$(BIN)/python -m tests.browser.audit
 

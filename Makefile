@@ -66,11 +66,15 @@ screenshots: $(ENV_READY) ## PNGs of every page, phone and laptop, light and dar
 	@$(PYTHON) -m tests.support.tools chromium
 	$(BIN)/python -m tests.browser.screenshots
 
-lock: ## Re-resolve requirements.lock from pyproject.toml
+# `make lock UPGRADE=anthropic` moves that one package to its newest version (its
+# == pin in pyproject.toml too); every other pin in requirements.lock stays.
+lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that package to its newest)
 	$(PYTHON) -m venv .lock-env
 	.lock-env/bin/python -m pip install --quiet uv==0.13.9
+	$(if $(UPGRADE),.lock-env/bin/python -m tests.support.bump $(UPGRADE))
 	.lock-env/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
-	  --python-platform x86_64-manylinux_2_28 -o requirements.lock
+	  --python-platform x86_64-manylinux_2_28 $(if $(UPGRADE),--upgrade-package $(UPGRADE)) \
+	  -o requirements.lock
 	rm -rf .lock-env
 
 clean: ## Remove the environment and build output

@@ -164,7 +164,7 @@ def _normal(name: str) -> str:
 
 
 def test_lock_installs_the_versions_pyproject_pins():
-    """A Dependabot bump of pyproject.toml alone would leave CI on the old SDK: say so."""
+    """A bump of pyproject.toml alone (no `make lock`) would leave CI on the old SDK: say so."""
     dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     pins = {}
     for spec in dependencies:
@@ -184,3 +184,18 @@ def test_lock_installs_the_versions_pyproject_pins():
         if locked.get(name) != pin
     ]
     assert not stale, "\n".join(stale) + "\nFix: `make lock`, then `make test`."
+
+
+def test_the_sdk_bump_is_the_workflow_the_versions_page_describes():
+    """docs/versions.md says what .github/workflows/sdk-bump.yml does; Dependabot bumps no pip."""
+    page = (ROOT / "docs" / "versions.md").read_text()
+    workflow = (ROOT / ".github" / "workflows" / "sdk-bump.yml").read_text()
+    dependabot = (ROOT / ".github" / "dependabot.yml").read_text()
+    assert "Dependabot" not in page, "versions.md credits Dependabot with the SDK bump"
+    for said in (".github/workflows/sdk-bump.yml", "make lock UPGRADE=anthropic"):
+        assert said in page, f"versions.md no longer says {said!r}"
+    for step in ('make lock UPGRADE="$PACKAGE"', "make record", "make test", "create-pull-request"):
+        assert step in workflow, f"sdk-bump.yml no longer runs {step!r}, which versions.md claims"
+    assert "schedule:" in workflow and "default: anthropic" in workflow
+    ecosystems = re.findall(r'package-ecosystem:\s*"?([\w-]+)', dependabot)
+    assert ecosystems == ["github-actions"], f"Dependabot bumps {ecosystems}, not only actions"

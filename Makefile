@@ -14,7 +14,7 @@ ENV_READY := $(VENV)/.installed-from-lock
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium curl
 
-.PHONY: help serve build test tools lint record outputs bench lock clean audit screenshots
+.PHONY: help serve build test tools lint record record-live outputs bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,15 +36,21 @@ lint: $(ENV_READY) ## Lint the Python (snippets, tests, hooks)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-tools: ## Find or install the system tools the tests drive ($(TOOLS))
+tools: ## Find or install the system tools the tests drive (chromium, curl)
 	@$(PYTHON) -m tests.support.tools $(TOOLS)
 
 test: tools $(ENV_READY) lint ## Run every check CI runs
 	$(BIN)/pytest
 
 record: $(ENV_READY) ## Re-record every cassette (emulator, or the live API if ANTHROPIC_API_KEY is set), then replay
-	$(BIN)/pytest tests/test_samples.py --record-mode=rewrite -q
-	$(BIN)/pytest tests/test_samples.py -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py -q
+
+# With ANTHROPIC_API_KEY: every cassette again from the live API (RECORD_MODEL answers in
+# place of the samples' model; LIVE_API_URL points elsewhere), replayed, and a report of
+# where the answers' shapes differ from the emulator's. Without the key it says so.
+record-live: $(ENV_READY) ## Re-record against the live API (needs ANTHROPIC_API_KEY); report shape differences
+	$(BIN)/python -m tests.support.live_rerecord --report live-report.md
 
 outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes
 	$(BIN)/pytest tests/test_samples.py --update-outputs -q

@@ -68,8 +68,8 @@ def relay(recording, tmp_path):
         target = "https://api.anthropic.com"  # answered by vcrpy from the cassette
     elif recording.emulator is not None:
         target = recording.emulator.base_url()
-    else:
-        target = "https://api.anthropic.com"  # live: recorded by vcrpy on the way through
+    else:  # live: recorded by vcrpy on the way through
+        target = recording.api_url or "https://api.anthropic.com"
     authority = trustme.CA()
     server = Relay(target)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -199,3 +199,31 @@ def test_the_sdk_bump_is_the_workflow_the_versions_page_describes():
     assert "schedule:" in workflow and "default: anthropic" in workflow
     ecosystems = re.findall(r'package-ecosystem:\s*"?([\w-]+)', dependabot)
     assert ecosystems == ["github-actions"], f"Dependabot bumps {ecosystems}, not only actions"
+
+
+def test_the_api_scope_hook_skips_only_what_no_page_documents():
+    """docs/_theme/hooks/api_scope.py keeps griffe out of the SDK's beta and organization
+    modules; this fails if griffe drops the method it wraps, or a page documents a skipped one."""
+    path = ROOT / "docs" / "_theme" / "hooks" / "api_scope.py"
+    spec = importlib.util.spec_from_file_location("api_scope_hook", path)
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    from griffe import GriffeLoader
+
+    assert callable(getattr(GriffeLoader, "_load_submodules", None)), "griffe renamed its loop"
+    loader = GriffeLoader()
+    hook._load_wanted_submodules(loader, loader.load("anthropic", submodules=False))
+    loaded = loader.modules_collection["anthropic"]
+    assert "streaming" in loaded["lib"].members
+    assert "beta" not in loaded["types"].members or loaded["types"]["beta"].is_alias
+    assert hook._skipped("anthropic", ("types", "beta", "messages"))
+    assert not hook._skipped("anthropic", ("types", "message"))
+    documented = re.findall(r"^::: (\S+)", "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md")
+    ), re.M)  # fmt: skip
+    assert documented, "no `::: object` on any page: is the API reference gone?"
+    for name in documented:
+        parts = tuple(name.split(".")[1:])
+        assert not hook._skipped(name.split(".")[0], parts), (
+            f"a page documents {name}, under a prefix api_scope.py skips: take it out of SKIPPED"
+        )

@@ -215,9 +215,17 @@ def test_the_api_scope_hook_skips_only_what_no_page_documents():
     hook._load_wanted_submodules(loader, loader.load("anthropic", submodules=False))
     loaded = loader.modules_collection["anthropic"]
     assert "streaming" in loaded["lib"].members
-    assert "beta" not in loaded["types"].members or loaded["types"]["beta"].is_alias
+    assert "messages" in loaded["resources"].members
+    for prefix in hook.SKIPPED["anthropic"]:
+        parent = loaded
+        for part in prefix[:-1]:
+            parent = parent.members.get(part)
+        member = parent.members.get(prefix[-1]) if parent is not None else None
+        assert member is None or member.is_alias, (
+            f"griffe still loaded anthropic.{'.'.join(prefix)}"
+        )
     assert hook._skipped("anthropic", ("types", "beta", "messages"))
-    assert not hook._skipped("anthropic", ("types", "message"))
+    assert not hook._skipped("anthropic", ("lib", "streaming", "_messages"))
     documented = re.findall(r"^::: (\S+)", "\n".join(
         p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md")
     ), re.M)  # fmt: skip

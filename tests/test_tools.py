@@ -105,12 +105,22 @@ def test_without_root_only_passwordless_sudo_installs(tmp_path):
     assert tools.install_command(["nginx"], {**env, "INSTALL_TOOLS": "no"}, euid=0) is None
 
 
+def test_a_python_without_venv_gets_its_debian_package_named(monkeypatch):
+    monkeypatch.setattr(tools.importlib.util, "find_spec", lambda name: None)
+    assert tools.find("venv") is None
+    with pytest.raises(tools.Missing) as missing:
+        tools.provide(["venv"], {"PATH": "", "INSTALL_TOOLS": "no"})
+    [line] = str(missing.value).splitlines()
+    assert f"apt-get install -y python{sys.version_info[0]}.{sys.version_info[1]}-venv" in line
+
+
 def test_make_test_provisions_every_tool_the_suite_drives():
     makefile = (ROOT / "Makefile").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "tests.support.tools $(TOOLS)" in makefile
     for name in ("chromium", "curl"):
         assert name in makefile.split("TOOLS :=")[1].splitlines()[0]
+    assert "tests.support.tools venv" in makefile, "make does not provision venv before using it"
     commands = [line for line in ci.splitlines() if line.strip() and not line.startswith("#")]
     assert commands[-1].strip() in ("make test", "exec make test"), (
         ".ci/run must only run make test"

@@ -15,6 +15,7 @@ only: it runs before `.venv` exists. A new tool is one more `Tool(...)` in TOOLS
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -31,11 +32,25 @@ class Tool:
     why: str
     # Where the package installs it, for a PATH without sbin (nginx, as non-root).
     installed_at: tuple[str, ...] = ()
+    # For a part of this Python rather than a program: the module that must import.
+    module: str | None = None
+
+
+# Debian splits `python3 -m venv` out of python3 (ensurepip is in python3.X-venv).
+_VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 TOOLS = {
     tool.name: tool
     for tool in (
+        Tool(
+            "venv",
+            "",
+            (),
+            f"python{_VERSION}-venv",
+            "make creates .venv with `python3 -m venv`",
+            module="ensurepip",
+        ),
         Tool(
             "chromium",
             "CHROME_PATH",
@@ -69,6 +84,9 @@ def find(name: str, environ: dict[str, str] | None = None) -> str | None:
     """The tool's executable from its variable, then PATH, then its install location."""
     environ = os.environ if environ is None else environ
     tool = TOOLS[name]
+    if tool.module:
+        importlib.invalidate_caches()  # it may have just been installed
+        return sys.executable if importlib.util.find_spec(tool.module) else None
     named = environ.get(tool.variable)
     if named:
         if not _executable(named):
@@ -111,12 +129,16 @@ def install_command(
 def hint(tools: list[Tool]) -> str:
     """One line: what is missing, why it is needed, and the command that provides it."""
     where = "; ".join(
-        f"{t.name}: {t.variable} unset, no {'/'.join(t.commands)} on PATH ({t.why})" for t in tools
+        f"{t.name}: {sys.executable} cannot import {t.module} ({t.why})"
+        if t.module
+        else f"{t.name}: {t.variable} unset, no {'/'.join(t.commands)} on PATH ({t.why})"
+        for t in tools
     )
+    variables = [t.variable for t in tools if t.variable]
     sudo = "" if os.geteuid() == 0 else "sudo "
     return (
-        f"Missing {where}. Run `{sudo}apt-get install -y {' '.join(t.package for t in tools)}` "
-        f"or set {' / '.join(t.variable for t in tools)}."
+        f"Missing {where}. Run `{sudo}apt-get install -y {' '.join(t.package for t in tools)}`"
+        + (f" or set {' / '.join(variables)}." if variables else ".")
     )
 
 

@@ -12,7 +12,7 @@ ENV_READY := $(VENV)/.installed-from-lock
 # System tools the tests drive, found or installed by tests/support/tools.py:
 # its variable (CHROME_PATH, CURL_PATH...), then PATH, then apt-get, else one line
 # naming the command. INSTALL_TOOLS=no turns installing off.
-TOOLS := chromium curl
+TOOLS := chromium libatomic curl
 
 .PHONY: help serve build test tools lint record record-live outputs bench lock clean audit screenshots
 
@@ -37,7 +37,7 @@ lint: $(ENV_READY) ## Lint the Python (snippets, tests, hooks)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-tools: ## Find or install the system tools the tests drive (chromium, curl)
+tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl)
 	@$(PYTHON) -m tests.support.tools $(TOOLS)
 
 test: tools $(ENV_READY) lint ## Run every check CI runs
@@ -66,11 +66,11 @@ node_modules/.package-lock.json: package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
 audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site; fails below target
-	@$(PYTHON) -m tests.support.tools chromium
+	@$(PYTHON) -m tests.support.tools chromium libatomic
 	$(BIN)/python -m tests.browser.audit
 
 screenshots: $(ENV_READY) ## PNGs of every page, phone and laptop, light and dark, into screenshots/
-	@$(PYTHON) -m tests.support.tools chromium
+	@$(PYTHON) -m tests.support.tools chromium libatomic
 	$(BIN)/python -m tests.browser.screenshots
 
 # `make lock UPGRADE=anthropic` moves that one package to its newest version (its

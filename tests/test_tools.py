@@ -114,11 +114,21 @@ def test_a_python_without_venv_gets_its_debian_package_named(monkeypatch):
     assert f"apt-get install -y python{sys.version_info[0]}.{sys.version_info[1]}-venv" in line
 
 
+def test_a_missing_shared_library_is_named_by_its_package(monkeypatch):
+    def no_library(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(tools.ctypes, "CDLL", no_library)
+    assert tools.find("libatomic") is None
+    with pytest.raises(tools.Missing, match=r"apt-get install -y libatomic1`\.$"):
+        tools.provide(["libatomic"], {"PATH": "", "INSTALL_TOOLS": "no"})
+
+
 def test_make_test_provisions_every_tool_the_suite_drives():
     makefile = (ROOT / "Makefile").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
     assert "tests.support.tools $(TOOLS)" in makefile
-    for name in ("chromium", "curl"):
+    for name in ("chromium", "libatomic", "curl"):
         assert name in makefile.split("TOOLS :=")[1].splitlines()[0]
     assert "tests.support.tools venv" in makefile, "make does not provision venv before using it"
     commands = [line for line in ci.splitlines() if line.strip() and not line.startswith("#")]

@@ -15,6 +15,7 @@ only: it runs before `.venv` exists. A new tool is one more `Tool(...)` in TOOLS
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
 import shutil
@@ -34,6 +35,8 @@ class Tool:
     installed_at: tuple[str, ...] = ()
     # For a part of this Python rather than a program: the module that must import.
     module: str | None = None
+    # For a shared library rather than a program: the soname the dynamic loader must find.
+    library: str | None = None
 
 
 # Debian splits `python3 -m venv` out of python3 (ensurepip is in python3.X-venv).
@@ -57,6 +60,14 @@ TOOLS = {
             ("chromium", "chromium-browser"),
             "chromium",
             "the browser tests drive it through Playwright; no browser is downloaded",
+        ),
+        Tool(
+            "libatomic",
+            "",
+            (),
+            "libatomic1",
+            "Playwright's bundled node driver links it; chromium does not bring it",
+            library="libatomic.so.1",
         ),
         Tool("curl", "CURL_PATH", ("curl",), "curl", "the curl sample runs under real curl"),
         Tool("npm", "NPM_PATH", ("npm",), "npm", "make audit runs Lighthouse and axe-core"),
@@ -87,6 +98,12 @@ def find(name: str, environ: dict[str, str] | None = None) -> str | None:
     if tool.module:
         importlib.invalidate_caches()  # it may have just been installed
         return sys.executable if importlib.util.find_spec(tool.module) else None
+    if tool.library:
+        try:
+            ctypes.CDLL(tool.library)
+        except OSError:
+            return None
+        return tool.library
     named = environ.get(tool.variable)
     if named:
         if not _executable(named):
@@ -131,6 +148,8 @@ def hint(tools: list[Tool]) -> str:
     where = "; ".join(
         f"{t.name}: {sys.executable} cannot import {t.module} ({t.why})"
         if t.module
+        else f"{t.name}: no {t.library} for the dynamic loader ({t.why})"
+        if t.library
         else f"{t.name}: {t.variable} unset, no {'/'.join(t.commands)} on PATH ({t.why})"
         for t in tools
     )

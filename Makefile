@@ -9,8 +9,12 @@ VENV := .venv
 export NO_MKDOCS_2_WARNING := 1
 BIN := $(VENV)/bin
 ENV_READY := $(VENV)/.installed-from-lock
+# System tools the tests drive, found or installed by tests/support/tools.py:
+# its variable (CHROME_PATH, CURL_PATH...), then PATH, then apt-get, else one line
+# naming the command. INSTALL_TOOLS=no turns installing off.
+TOOLS := chromium libatomic curl
 
-.PHONY: help serve build test lint record outputs bench lock clean audit screenshots
+.PHONY: help serve build test tools lint record record-live outputs bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,6 +22,7 @@ help: ## Show the targets
 $(ENV_READY): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Set PYTHON=python3.X." >&2; exit 1; }
+	@$(PYTHON) -m tests.support.tools venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	@touch $@
@@ -32,15 +37,24 @@ lint: $(ENV_READY) ## Lint the Python (snippets, tests, hooks)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(ENV_READY) lint ## Run every check CI runs
+tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl)
+	@$(PYTHON) -m tests.support.tools $(TOOLS)
+
+test: tools $(ENV_READY) lint ## Run every check CI runs
 	$(BIN)/pytest
 
-record: $(ENV_READY) ## Re-record every cassette (emulator, or the live API if ANTHROPIC_API_KEY is set), then replay
-	$(BIN)/pytest tests/test_samples.py --record-mode=rewrite -q
-	$(BIN)/pytest tests/test_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
+record: $(ENV_READY) ## Re-record every cassette (NAME=sample: only that one), then rewrite outputs and the matrix
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q $(if $(NAME),-k "$(NAME)")
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
+
+# With ANTHROPIC_API_KEY: every cassette again from the live API (RECORD_MODEL answers in
+# place of the samples' model; LIVE_API_URL points elsewhere), replayed, and a report of
+# where the answers' shapes differ from the emulator's. Without the key it says so.
+record-live: $(ENV_READY) ## Re-record against the live API (needs ANTHROPIC_API_KEY); report shape differences
+	$(BIN)/python -m tests.support.live_rerecord --report live-report.md
 
 outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes, and the answer-matrix page
-	$(BIN)/pytest tests/test_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
 
 bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
 	$(BIN)/python -m tests.bench
@@ -48,19 +62,26 @@ bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
 # The audit's tools come from npm (pinned in package-lock.json); no tool may
 # download a browser: they drive Debian's Chromium (apt-get install chromium).
 node_modules/.package-lock.json: package-lock.json
+	@$(PYTHON) -m tests.support.tools npm
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
-audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site (figures)
-	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python -m tests.browser.audit
+audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site; fails below target
+	@$(PYTHON) -m tests.support.tools chromium libatomic
+	$(BIN)/python -m tests.browser.audit
 
 screenshots: $(ENV_READY) ## PNGs of every page, phone and laptop, light and dark, into screenshots/
+	@$(PYTHON) -m tests.support.tools chromium libatomic
 	$(BIN)/python -m tests.browser.screenshots
 
-lock: ## Re-resolve requirements.lock from pyproject.toml
+# `make lock UPGRADE=anthropic` moves that one package to its newest version (its
+# == pin in pyproject.toml too); every other pin in requirements.lock stays.
+lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that package to its newest)
 	$(PYTHON) -m venv .lock-env
 	.lock-env/bin/python -m pip install --quiet uv==0.13.9
+	$(if $(UPGRADE),.lock-env/bin/python -m tests.support.bump $(UPGRADE))
 	.lock-env/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
-	  --python-platform x86_64-manylinux_2_28 -o requirements.lock
+	  --python-platform x86_64-manylinux_2_28 $(if $(UPGRADE),--upgrade-package $(UPGRADE)) \
+	  -o requirements.lock
 	rm -rf .lock-env
 
 clean: ## Remove the environment and build output

@@ -9,7 +9,6 @@ or records it through the emulator or the live API under `make record`.
 from __future__ import annotations
 
 import os
-import shutil
 import ssl
 import subprocess
 import threading
@@ -20,7 +19,7 @@ import httpx2
 import pytest
 import trustme
 
-from tests.support import runner
+from tests.support import runner, tools
 from tests.support.paths import OUTPUTS, SNIPPETS, rel
 
 NAME = "curl_stream"
@@ -69,8 +68,8 @@ def relay(recording, tmp_path):
         target = "https://api.anthropic.com"  # answered by vcrpy from the cassette
     elif recording.emulator is not None:
         target = recording.emulator.base_url()
-    else:
-        target = "https://api.anthropic.com"  # live: recorded by vcrpy on the way through
+    else:  # live: recorded by vcrpy on the way through
+        target = recording.api_url or "https://api.anthropic.com"
     authority = trustme.CA()
     server = Relay(target)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -91,11 +90,12 @@ def relay(recording, tmp_path):
 @pytest.mark.vcr
 @pytest.mark.default_cassette(NAME)
 def test_curl_sample_runs_verbatim(relay, vcr, recording, sample_env, tmp_path, request):
-    curl = shutil.which("curl")
-    assert curl, "curl is not installed: the curl sample needs it (apt-get install curl)"
+    curl = tools.find("curl")
+    assert curl, tools.hint([tools.TOOLS["curl"]])
     sample_env()
     env = {
-        "PATH": os.environ["PATH"],
+        # The sample calls `curl`: the one found (CURL_PATH, else PATH) comes first.
+        "PATH": os.path.dirname(curl) + os.pathsep + os.environ["PATH"],
         "HOME": str(tmp_path),
         "CURL_HOME": str(tmp_path),  # curl reads the test-only .curlrc from here
         "ANTHROPIC_API_KEY": os.environ["ANTHROPIC_API_KEY"],

@@ -164,7 +164,7 @@ def _normal(name: str) -> str:
 
 
 def test_lock_installs_the_versions_pyproject_pins():
-    """A Dependabot bump of pyproject.toml alone would leave CI on the old SDK: say so."""
+    """A bump of pyproject.toml alone (no `make lock`) would leave CI on the old SDK: say so."""
     dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     pins = {}
     for spec in dependencies:
@@ -184,3 +184,54 @@ def test_lock_installs_the_versions_pyproject_pins():
         if locked.get(name) != pin
     ]
     assert not stale, "\n".join(stale) + "\nFix: `make lock`, then `make test`."
+
+
+def test_the_sdk_bump_is_the_workflow_the_versions_page_describes():
+    """docs/versions.md says what .github/workflows/sdk-bump.yml does; Dependabot bumps no pip."""
+    page = (ROOT / "docs" / "versions.md").read_text()
+    workflow = (ROOT / ".github" / "workflows" / "sdk-bump.yml").read_text()
+    dependabot = (ROOT / ".github" / "dependabot.yml").read_text()
+    assert "Dependabot" not in page, "versions.md credits Dependabot with the SDK bump"
+    for said in (".github/workflows/sdk-bump.yml", "make lock UPGRADE=anthropic"):
+        assert said in page, f"versions.md no longer says {said!r}"
+    for step in ('make lock UPGRADE="$PACKAGE"', "make record", "make test", "create-pull-request"):
+        assert step in workflow, f"sdk-bump.yml no longer runs {step!r}, which versions.md claims"
+    assert "schedule:" in workflow and "default: anthropic" in workflow
+    ecosystems = re.findall(r'package-ecosystem:\s*"?([\w-]+)', dependabot)
+    assert ecosystems == ["github-actions"], f"Dependabot bumps {ecosystems}, not only actions"
+
+
+def test_the_api_scope_hook_skips_only_what_no_page_documents():
+    """docs/_theme/hooks/api_scope.py keeps griffe out of the SDK's beta and organization
+    modules; this fails if griffe drops the method it wraps, or a page documents a skipped one."""
+    path = ROOT / "docs" / "_theme" / "hooks" / "api_scope.py"
+    spec = importlib.util.spec_from_file_location("api_scope_hook", path)
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    from griffe import GriffeLoader
+
+    assert callable(getattr(GriffeLoader, "_load_submodules", None)), "griffe renamed its loop"
+    loader = GriffeLoader()
+    hook._load_wanted_submodules(loader, loader.load("anthropic", submodules=False))
+    loaded = loader.modules_collection["anthropic"]
+    assert "streaming" in loaded["lib"].members
+    assert "messages" in loaded["resources"].members
+    for prefix in hook.SKIPPED["anthropic"]:
+        parent = loaded
+        for part in prefix[:-1]:
+            parent = parent.members.get(part)
+        member = parent.members.get(prefix[-1]) if parent is not None else None
+        assert member is None or member.is_alias, (
+            f"griffe still loaded anthropic.{'.'.join(prefix)}"
+        )
+    assert hook._skipped("anthropic", ("types", "beta", "messages"))
+    assert not hook._skipped("anthropic", ("lib", "streaming", "_messages"))
+    documented = re.findall(r"^::: (\S+)", "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md")
+    ), re.M)  # fmt: skip
+    assert documented, "no `::: object` on any page: is the API reference gone?"
+    for name in documented:
+        parts = tuple(name.split(".")[1:])
+        assert not hook._skipped(name.split(".")[0], parts), (
+            f"a page documents {name}, under a prefix api_scope.py skips: take it out of SKIPPED"
+        )

@@ -1,10 +1,11 @@
-"""`make audit`: Lighthouse and axe over every page of the built site. Figures, not pass/fail.
+"""`make audit`: Lighthouse and axe over every page of the built site, against targets.
 
 Builds the site, serves it gzip-compressed on loopback, runs Lighthouse (mobile
 and desktop presets) and axe-core (light and dark scheme, phone and laptop
-size) in the system Chromium, and prints one table. Targets, for reading the
-table: mobile performance >= 98, the other three categories 100, no axe
-violations, <= 80 KiB transferred.
+size) in the system Chromium, and prints one table. Then it names every page
+below TARGETS (mobile performance >= 98, the other three categories 100 on
+mobile and desktop, no axe violations, <= 80 KiB transferred) and exits 1 if
+there is one, so `.github/workflows/audit.yml` fails on it.
 
 Mobile figures are Lighthouse's median run of LIGHTHOUSE_RUNS (default 3);
 the "mobile runs" column shows the lowest and highest of those scores.
@@ -77,6 +78,39 @@ def axe(urls: list[str]) -> dict[tuple[str, str], list[dict]]:
             print(f"  axe {scheme} {size}: {len(urls)} pages", file=sys.stderr)
         browser.close()
     return results
+
+
+# The lowest acceptable figures; each page must meet all of them.
+TARGETS = {
+    "mobile performance": 98,
+    "accessibility": 100,
+    "best-practices": 100,
+    "seo": 100,
+    "KiB transferred": 80,
+}
+
+
+def shortfalls(paths, base, lh, ax) -> list[str]:
+    """One line per page and figure below TARGETS."""
+    found = []
+    for path in paths:
+        url, page = base + path, "/" + path
+        mobile = lh[url, "mobile"]
+        performance = mobile["scores"]["performance"]
+        if performance < TARGETS["mobile performance"]:
+            found.append(f"{page}: mobile performance {performance} < 98")
+        for form in ("mobile", "desktop"):
+            for category in ("accessibility", "best-practices", "seo"):
+                score = lh[url, form]["scores"][category]
+                if score < TARGETS[category]:
+                    found.append(f"{page}: {category} ({form}) {score} < {TARGETS[category]}")
+        kib = mobile["transferBytes"] / 1024
+        if kib > TARGETS["KiB transferred"]:
+            found.append(f"{page}: {kib:.0f} KiB transferred > {TARGETS['KiB transferred']}")
+        for scheme, size, _ in AXE_RUNS:
+            for violation in ax[url, f"{scheme} {size}"]:
+                found.append(f"{page}: axe {violation['id']} ({scheme} {size})")
+    return found
 
 
 def spread(scores: list[int]) -> str:
@@ -152,6 +186,11 @@ def main() -> None:
         f"largest transfers of /{heaviest}: {', '.join(lh[base + heaviest, 'mobile']['biggest'])}"
     )
     print(f"\naudit of {len(paths)} pages took {time.perf_counter() - start:.0f} s")
+    below = shortfalls(paths, base, lh, ax)
+    if below:
+        print(f"\n{len(below)} figures below target:\n" + "\n".join(below))
+        sys.exit(1)
+    print(f"\nEvery page meets the targets ({len(paths)} pages).")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,13 @@
 """One way to start the system Chromium for tests, audit and screenshots.
 
-No tool downloads a browser here: Playwright drives Debian's /usr/bin/chromium
-(`apt-get install chromium`; .ci/run installs it on a fresh machine).
+No tool downloads a browser here: Playwright drives the system Chromium, found
+as `make test` finds or installs it (tests/support/tools.py): CHROME_PATH, then
+PATH, then Debian's package.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+from tests.support import tools
 
 # Chromium phones home on start-up unless told not to; a closed network
 # refuses those connections, so every background service is switched off.
@@ -28,12 +28,9 @@ DESKTOP = {"width": 1350, "height": 940}
 
 
 def chromium_path() -> str:
-    path = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        raise RuntimeError(
-            f"No Chromium at {path}. Install Debian's: `apt-get install -y chromium` "
-            "(.ci/run does this), or set CHROME_PATH."
-        )
+    path = tools.find("chromium")
+    if path is None:
+        raise tools.Missing(tools.hint([tools.TOOLS["chromium"]]))
     return path
 
 

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 
+from . import model_swap
+
 API_ORIGIN = "https://api.anthropic.com"
 
 REQUEST_HEADERS_KEPT = {"content-type", "accept", "anthropic-version", "anthropic-beta"}
@@ -39,7 +41,8 @@ def _keep_response_header(name: str) -> bool:
 
 
 def scrub_request(request):
-    """vcrpy `before_record_request`: keep safe headers, name the real API."""
+    """vcrpy `before_record_request`: the sample's own body, safe headers, the real API."""
+    model_swap.restore_original(request)
     for name in list(request.headers):
         if name.lower() not in REQUEST_HEADERS_KEPT:
             del request.headers[name]

@@ -7,10 +7,12 @@ fails the build by page and name.
 
 from __future__ import annotations
 
+import ast
 import re
 from importlib.metadata import metadata, version
+from importlib.util import find_spec
+from pathlib import Path
 
-from anthropic._constants import ANTHROPIC_API_VERSION
 from mkdocs.exceptions import PluginError
 
 PLACEHOLDER = re.compile(r"<!-- version:(?P<name>[\w-]+) -->")
@@ -28,10 +30,24 @@ def python_minimum() -> str:
     return match[1]
 
 
+def api_version() -> str:
+    """The SDK's ANTHROPIC_API_VERSION, read from its source: importing anthropic
+    costs over a second of every build, and nothing else in the build imports it."""
+    [package] = find_spec("anthropic").submodule_search_locations
+    tree = ast.parse((Path(package) / "_constants.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        if any(getattr(t, "id", None) == "ANTHROPIC_API_VERSION" for t in targets):
+            value = ast.literal_eval(node.value)
+            if isinstance(value, str):
+                return value
+    raise PluginError("anthropic/_constants.py no longer assigns ANTHROPIC_API_VERSION a string")
+
+
 VALUES = {
     "anthropic": lambda: version("anthropic"),
     "httpx2": lambda: version("httpx2"),
-    "api-version": lambda: ANTHROPIC_API_VERSION,
+    "api-version": api_version,
     "python-minimum": python_minimum,
 }
 

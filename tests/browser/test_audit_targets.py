@@ -1,0 +1,44 @@
+"""`make audit` fails on any page below its targets (the figures here are made up)."""
+
+from __future__ import annotations
+
+from tests.browser.audit import AXE_RUNS, shortfalls
+
+BASE = "http://127.0.0.1:1/"
+
+
+def figures(performance=100, seo=100, kib=40, desktop_a11y=100):
+    def run(a11y):
+        scores = {"performance": performance, "accessibility": a11y}
+        return {
+            "scores": {**scores, "best-practices": 100, "seo": seo},
+            "transferBytes": kib * 1024,
+        }
+
+    return {(BASE, "mobile"): run(100), (BASE, "desktop"): run(desktop_a11y)}
+
+
+def no_violations(**found):
+    return {(BASE, f"{scheme} {size}"): found.get(scheme, []) for scheme, size, _ in AXE_RUNS}
+
+
+def test_a_page_at_target_passes():
+    assert shortfalls([""], BASE, figures(performance=98, kib=80), no_violations()) == []
+
+
+def test_each_figure_below_target_is_named():
+    found = shortfalls(
+        [""],
+        BASE,
+        figures(performance=97, seo=92, kib=81, desktop_a11y=96),
+        no_violations(dark=[{"id": "color-contrast"}]),
+    )
+    assert found == [
+        "/: mobile performance 97 < 98",
+        "/: seo (mobile) 92 < 100",
+        "/: accessibility (desktop) 96 < 100",
+        "/: seo (desktop) 92 < 100",
+        "/: 81 KiB transferred > 80",
+        "/: axe color-contrast (dark 412)",
+        "/: axe color-contrast (dark 1350)",
+    ]

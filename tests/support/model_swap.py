@@ -1,0 +1,67 @@
+"""Record with a cheaper model than the sample names, and keep the sample's request.
+
+The live re-record (tests/support/live_rerecord.py) sets RECORD_MODEL: while a
+cassette records, every `POST .../v1/messages` leaves with that model instead of
+the sample's, and carries its original body in a header. The cassette format's
+request scrubber puts that original body back before the request is stored
+(and the header is dropped with every other header not allow-listed), so the
+cassette still matches what the unmodified sample sends on replay, while the
+answer in it is the cheaper model's. The cassette's provenance names the swap.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+
+import httpx2
+
+ORIGINAL_BODY = "x-recording-original-body"
+
+
+def _swap(request: httpx2.Request, model: str) -> httpx2.Request:
+    if request.method != "POST" or not request.url.path.endswith("/v1/messages"):
+        return request
+    body = request.read()
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return request
+    if not isinstance(data, dict) or data.get("model") in (None, model):
+        return request
+    data["model"] = model
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+    headers[ORIGINAL_BODY] = base64.b64encode(body).decode()
+    return httpx2.Request(
+        request.method,
+        request.url,
+        headers=headers,
+        content=json.dumps(data).encode(),
+        extensions=request.extensions,
+    )
+
+
+@contextlib.contextmanager
+def swapped_model(model: str):
+    """Every Messages request sent through httpx2 in this process asks for `model`."""
+    send, send_async = httpx2.Client.send, httpx2.AsyncClient.send
+
+    def sync(self, request, *args, **kwargs):
+        return send(self, _swap(request, model), *args, **kwargs)
+
+    async def asynchronous(self, request, *args, **kwargs):
+        return await send_async(self, _swap(request, model), *args, **kwargs)
+
+    httpx2.Client.send, httpx2.AsyncClient.send = sync, asynchronous
+    try:
+        yield
+    finally:
+        httpx2.Client.send, httpx2.AsyncClient.send = send, send_async
+
+
+def restore_original(request) -> None:
+    """In a vcrpy request about to be recorded: the body the sample sent, if it was swapped."""
+    original = request.headers.get(ORIGINAL_BODY)
+    if original:
+        request.body = base64.b64decode(original)

@@ -1,0 +1,107 @@
+"""The live re-record's script, run end to end with the emulator standing in for the API.
+
+A scratch copy of the project is re-recorded "live" through LIVE_API_URL (the
+emulator on loopback) with a cheaper RECORD_MODEL; every proxy variable points at
+a closed loopback port, so a request meant for anywhere else fails instead of
+leaving the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.emulator import Emulator
+from tests.support import cassette_format, live_rerecord
+from tests.support.paths import CASSETTES, ROOT, copy_project
+from tests.support.samples import all_cases
+
+STAND_IN_KEY = "sk-ant-live-stand-in"  # the emulator wants an sk-ant- key
+CHEAP = "claude-haiku-4-5"
+NOWHERE = "http://127.0.0.1:9"  # a closed port: anything proxied fails at once
+
+
+def run_script(project, extra_env, *args):
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(project),
+        "HTTP_PROXY": NOWHERE,
+        "HTTPS_PROXY": NOWHERE,
+        "ALL_PROXY": NOWHERE,
+        "NO_PROXY": "127.0.0.1,localhost",
+        **extra_env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "tests.support.live_rerecord", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_without_a_key_it_skips_and_says_so(tmp_path):
+    result = run_script(ROOT, {})
+    assert result.returncode == 0
+    assert result.stdout.strip() == live_rerecord.SKIP_MESSAGE
+
+
+@pytest.mark.live
+def test_the_script_rerecords_every_cassette_through_the_stand_in(tmp_path):
+    project = copy_project(tmp_path, ["tests", "snippets", "cassettes", "pyproject.toml"])
+    report = tmp_path / "report.md"
+    with Emulator() as emulator:
+        env = {"ANTHROPIC_API_KEY": STAND_IN_KEY, "LIVE_API_URL": emulator.url}
+        result = run_script(project, {**env, "RECORD_MODEL": CHEAP}, "--report", str(report))
+        asked = {(r["json"] or {}).get("model") for r in emulator.requests}
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert asked == {CHEAP}, f"the stand-in was asked for {asked}"
+
+    forced = {case.name for case in all_cases() if case.scenario}
+    recorded = 0
+    for path in sorted((project / "cassettes").glob("*.yaml")):
+        text = path.read_text()
+        assert STAND_IN_KEY not in text, f"{path.name} holds the key"
+        cassette = cassette_format.load(path)
+        if path.stem in forced:  # the live API cannot be made to fail on cue
+            assert text == (CASSETTES / path.name).read_text(), f"{path.name} was re-recorded"
+            continue
+        recorded += 1
+        assert cassette["recorded"]["source"].startswith(f"live API ({CHEAP} answering")
+        for interaction in cassette["interactions"]:
+            # The request as the sample sent it (replay matches it), the answer the cheap model's.
+            assert interaction["request"]["body"]["json"]["model"] != CHEAP
+            assert "x-recording-original-body" not in interaction["request"]["headers"]
+            assert CHEAP in interaction["response"]["body"]["string"]
+    assert recorded >= 15
+    written = report.read_text()
+    assert "record: exit 0, replay: exit 0" in written
+    # The emulator stood in for the API: its answers have the emulator's shapes.
+    assert "No difference in event order, fields" in written
+
+
+def test_the_report_names_each_shape_difference():
+    stream = (
+        'event: message_start\ndata: {"type":"message_start","message":{"id":"m"}}\n\n'
+        'event: content_block_delta\ndata: {"delta":{"type":"text_delta","text":"a"}}\n\n'
+        'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    )
+
+    def cassette(body, headers):
+        response = {"status": {"code": 200}, "headers": headers, "body": {"string": body}}
+        return {"interactions": [{"response": response}]}
+
+    before = {"s": live_rerecord.shape(cassette(stream, {"request-id": ["r"]}))}
+    live = stream.replace('{"id":"m"}', '{"id":"m","container":null}').replace(
+        "event: message_stop", 'event: ping\ndata: {"type":"ping"}\n\nevent: message_stop'
+    )
+    after = {"s": live_rerecord.shape(cassette(live, {"request-id": ["r"], "retry-after": ["1"]}))}
+    found = "\n".join(live_rerecord.differences(before, after))
+    assert "kept headers: only live: retry-after; only emulator: -" in found
+    assert "> ping > message_stop" in found
+    assert "fields of message_start: only live: message.container" in found
+    assert live_rerecord.differences(before, before) == []

@@ -95,6 +95,8 @@ def prints_text(sample: matrix.Sample, run) -> bool:
 def outcomes(request):
     """Every cell's outcome; under `make outputs`, written to the page at the end."""
     found: dict[tuple[str, str], tuple[int, str]] = {}
+    if request.config.getoption("--update-outputs") and hasattr(request.config, "workerinput"):
+        pytest.fail("the matrix page is written by one process: run `make outputs`, not -n")
     yield found
     if request.config.getoption("--update-outputs") and found:
         write_page(found)

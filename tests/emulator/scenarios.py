@@ -59,6 +59,7 @@ class Interrupt:
     error: ErrorSpec | None = None  # send an `error` event and end the stream
     cut: bool = False  # drop the TCP connection without the terminating chunk
     stall_seconds: float = 0.0  # go silent for a while, then carry on
+    pings_every: float = 0.0  # during the stall, a keep-alive ping this often (0: none)
     end: bool = False  # end the body cleanly, as a proxy that gave up would
     at: str | None = None  # instead of after_chars: before the first event of this type
 
@@ -114,7 +115,7 @@ def shapes(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
 def load_scenario(path: Path) -> Scenario:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
-        top = {"description", "match", "attempts", "every_request"}
+        top = {"description", "match", "attempts", "every_request", "shape"}
         _check_keys(data, top | _REPLY_KEYS, "scenario")
         base = {k: v for k, v in data.items() if k in _REPLY_KEYS}
         overrides = data.get("attempts", [])
@@ -128,7 +129,8 @@ def load_scenario(path: Path) -> Scenario:
             prompt,
             tuple(replies),
             every_request=bool(data.get("every_request", False)),
-            matched=bool(match),
+            # `shape: false`: a fixture for one test, kept out of the answer matrix
+            matched=bool(match) or data.get("shape") is False,
         )
     except (KeyError, TypeError, ValueError, re.error) as err:
         raise ValueError(f"{path}: {err}") from err
@@ -210,7 +212,8 @@ def _error(data: dict[str, Any]) -> ErrorSpec:
 
 
 def _interrupt(data: dict[str, Any]) -> Interrupt:
-    _check_keys(data, {"after_chars", "at", "error", "cut", "stall_seconds", "end"}, "interrupt")
+    keys = {"after_chars", "at", "error", "cut", "stall_seconds", "pings_every", "end"}
+    _check_keys(data, keys, "interrupt")
     kinds = [k for k in ("error", "cut", "stall_seconds", "end") if data.get(k)]
     if len(kinds) != 1:
         raise ValueError(f"interrupt needs exactly one of error, cut, stall_seconds, end: {data!r}")
@@ -220,6 +223,7 @@ def _interrupt(data: dict[str, Any]) -> Interrupt:
         after_chars=int(data.get("after_chars", 0)),
         at=data.get("at"),
         end=bool(data.get("end", False)),
+        pings_every=float(data.get("pings_every", 0.0)),
         error=_error(data["error"]) if "error" in data else None,
         cut=bool(data.get("cut", False)),
         stall_seconds=float(data.get("stall_seconds", 0.0)),

@@ -254,7 +254,7 @@ class Emulator:
                         error = wire.error_event(interrupt.error.type, interrupt.error.message)
                         await self._send(response, wire.encode_event(error, seq), compressor)
                         break
-                    await self._pause(interrupt.stall_seconds)
+                    await self._stall(response, interrupt, seq, compressor, reply.chunk_size)
                 if self._stopping is not None and self._stopping.is_set():
                     _drop(request)
                     return response
@@ -269,6 +269,26 @@ class Emulator:
         except ConnectionError:
             pass  # the client went away (e.g. it timed out); nothing left to do
         return response
+
+    async def _stall(
+        self,
+        response: web.StreamResponse,
+        interrupt: Any,
+        seq: int,
+        compressor: Any | None,
+        chunk_size: int | None,
+    ) -> None:
+        """Go silent for the stall, or send only keep-alive pings meanwhile."""
+        if not interrupt.pings_every:
+            await self._pause(interrupt.stall_seconds)
+            return
+        waited = 0.0
+        while waited < interrupt.stall_seconds:
+            step = min(interrupt.pings_every, interrupt.stall_seconds - waited)
+            await self._pause(step)
+            waited += step
+            ping = wire.encode_event(wire.PING, seq)
+            await self._send(response, ping, compressor, chunk_size)
 
     async def _send(
         self,

@@ -1,0 +1,77 @@
+"""Stalls, live against the emulator: the watchdog sample gives up on a stall longer than
+its limit and waits out a shorter one; keep-alive pings satisfy a read timeout but not the
+watchdog, which is why the guide shows both."""
+
+from __future__ import annotations
+
+import time
+
+import anthropic
+import httpx2
+import pytest
+
+from tests.emulator import Emulator
+from tests.support import matrix, sdk_internals
+from tests.support.paths import SNIPPETS
+
+SAMPLE = SNIPPETS / "stream_watchdog.py"
+TEXT = "Just a moment while I put this together. Here it is, at last."  # both stalls
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def run(emulator, sample_env, monkeypatch):
+    sdk_internals.reuse_tls_context(monkeypatch)
+    sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+
+    def go(shape: str, idle: float) -> tuple[matrix.Run, float]:
+        emulator.begin_run(shape)
+        start = time.monotonic()
+        try:
+            return matrix.run_python(SAMPLE, str(idle)), time.monotonic() - start
+        finally:
+            emulator.begin_run(None)
+
+    return go
+
+
+@pytest.mark.parametrize("shape", ["stall", "stall_with_pings"])
+def test_a_stall_shorter_than_the_limit_is_waited_out(run, shape):
+    result, _ = run(shape, idle=5.0)  # the stalls last 2 s
+    assert result.exit_code == 0, result.output
+    assert TEXT in result.stdout and "stop_reason: end_turn" in result.stdout
+
+
+@pytest.mark.parametrize("shape", ["stall", "stall_with_pings"])
+def test_a_stall_longer_than_the_limit_gives_up_and_keeps_the_text(run, shape):
+    result, seconds = run(shape, idle=0.5)
+    assert result.exit_code == 1 and not result.crash, result.output
+    assert "[no event for 0.5 s: gave up]" in result.output
+    assert result.stdout.startswith(TEXT[:4])  # what arrived before the stall
+    assert seconds < 1.8, "it gave up at the limit, not at the end of the 2 s stall"
+
+
+def test_pings_keep_a_read_timeout_from_firing(emulator):
+    """Why a read timeout alone is not enough: the pinging stall never trips it."""
+    client = anthropic.Anthropic(
+        base_url=emulator.base_url("stall_with_pings"),
+        api_key=matrix.KEY,
+        timeout=httpx2.Timeout(5.0, read=0.5),
+    )
+    request = {"model": "claude-sonnet-4-6", "max_tokens": 256, "messages": [
+        {"role": "user", "content": "Write a haiku about the sea."}]}  # fmt: skip
+    with client.messages.stream(**request) as stream:
+        assert "".join(stream.text_stream) == TEXT
+    silent = anthropic.Anthropic(
+        base_url=emulator.base_url("stall"),
+        api_key=matrix.KEY,
+        timeout=httpx2.Timeout(5.0, read=0.5),
+    )
+    with pytest.raises(httpx2.ReadTimeout):
+        with silent.messages.stream(**request) as stream:
+            "".join(stream.text_stream)

@@ -181,7 +181,7 @@ def test_the_chosen_scheme_follows_the_reader_to_other_pages(page, site_url):
     _wait_for_scheme(page, "slate")
     page.locator(".md-content a[href$='/concepts/']").first.click()  # instant navigation
     page.wait_for_function(
-        "document.querySelector('.md-content h1').textContent.startsWith('Concepts')"
+        "document.querySelector('.md-content h1')?.textContent.startsWith('Concepts')"
     )
     _assert_dark_with_a_working_toggle(page)
     page.goto(site_url + "setup/")  # a full load

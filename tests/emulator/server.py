@@ -13,6 +13,7 @@ import dataclasses
 import json
 import ssl
 import threading
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,8 @@ class Emulator:
         self.scenarios: dict[str, Scenario] = load_scenarios(*dirs)
         self._run: _Run | None = None
         self.requests: list[dict[str, Any]] = []
+        # when a client closed a stream before its end (time.monotonic())
+        self.closed_early: list[float] = []
         self.addresses: list[tuple[str, int]] = []
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -267,7 +270,8 @@ class Emulator:
                 await response.write(compressor.flush())
             await response.write_eof()
         except ConnectionError:
-            pass  # the client went away (e.g. it timed out); nothing left to do
+            # the client went away mid-stream (stopped reading, timed out, cancelled)
+            self.closed_early.append(time.monotonic())
         return response
 
     async def _stall(

@@ -20,6 +20,7 @@ SCENARIO_DIR = Path(__file__).parent / "scenarios"
 SHAPE_DIR = Path(__file__).parent / "shapes"
 DEFAULT = "text"
 AFTER_TOOL_RESULT = "after_tool_result"
+WEB_SEARCH = "web_search_citations"  # the natural answer when web search is offered
 
 _REPLY_KEYS = {
     "content",
@@ -259,6 +260,8 @@ def choose(scenarios: dict[str, Scenario], body: dict[str, Any], headers: dict[s
         return AFTER_TOOL_RESULT
     if client_tools(body) and tool_choice(body) != "none":
         return "tool_use"
+    if "web_search" in server_tools(body) and WEB_SEARCH in scenarios:
+        return WEB_SEARCH
     if (body.get("thinking") or {}).get("type", "disabled") != "disabled":
         return "thinking"
     prompt = last_user_prompt(body)
@@ -343,12 +346,21 @@ def _text(content: Any) -> str:
     return "".join(b.get("text", "") for b in content or [] if isinstance(b, dict))
 
 
+def _only_text(content: Any) -> bool:
+    """A turn of text alone: a partial answer, not a paused turn with server tool blocks."""
+    return isinstance(content, str) or all(
+        isinstance(b, dict) and b.get("type") == "text" for b in content or []
+    )
+
+
 def prefill_problem(body: dict[str, Any]) -> str | None:
     """Why the API rejects the request's final assistant turn (as it documents), if it does."""
     messages = body.get("messages") or []
     last = messages[-1] if messages else {}
     if not isinstance(last, dict) or last.get("role") != "assistant":
         return None
+    if not _only_text(last.get("content")):
+        return None  # continuing a paused turn (pause_turn) sends it back as it came
     if generation(str(body.get("model"))) >= (4, 6):
         return "Prefilling assistant messages is not supported for this model."
     text = _text(last.get("content"))
@@ -373,7 +385,7 @@ def continuation(body: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
         cut = len(messages) - 2
     else:
         return None
-    if cut < 1:
+    if cut < 1 or not _only_text(messages[cut].get("content")):
         return None
     partial = _text(messages[cut].get("content"))
     return {**body, "messages": messages[:cut]}, partial

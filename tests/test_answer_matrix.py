@@ -106,7 +106,7 @@ def outcomes(request):
 def test_sample_survives_the_answer(sample, shape, run_cell, outcomes, request):
     if sample.path.suffix == ".sh" and not shutil.which("curl"):
         pytest.fail("curl is not installed: the curl sample needs it", pytrace=False)
-    facts = matrix.facts(SHAPES[shape], sample.request)
+    facts = matrix.facts(SHAPES[shape], sample.request, retries=sample.uses_sdk)
     result = run_cell(sample, shape)
     problems = matrix.verdict(sample, shape, facts, result, prints_text(sample, run_cell))
     if result.crash and facts.failure and not sample.handles_errors:

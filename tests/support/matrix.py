@@ -74,6 +74,12 @@ class Sample:
         return self.path.stem
 
     @cached_property
+    def uses_sdk(self) -> bool:
+        """It talks through the SDK, which retries 408/409/429/5xx; curl and plain HTTP
+        get the first answer as it is."""
+        return self.path.suffix == ".py" and "import anthropic" in self.path.read_text()
+
+    @cached_property
     def handles_errors(self) -> bool:
         """It catches anthropic.APIStatusError or anthropic.APIError: the site's
         "handles errors" samples, which must fail with a message, not a traceback."""
@@ -191,9 +197,10 @@ FAILURE_NAMES = {
 }
 
 
-def facts(shape: Scenario, request: dict[str, Any]) -> Facts:
+def facts(shape: Scenario, request: dict[str, Any], retries: bool = True) -> Facts:
     ids = wire.Ids(shape.name, request, 0)
-    final = shape.reply(len(shape.replies) - 1)  # what the last retry gets
+    # what the last retry gets, or the first answer for a client that does not retry
+    final = shape.reply(len(shape.replies) - 1 if retries else 0)
     if final.error is not None:
         return Facts("", None, (), "http", _error_names(final.error.status, final.error.type))
     message = wire.build_message(final, request, ids)

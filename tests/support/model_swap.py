@@ -15,12 +15,13 @@ import base64
 import contextlib
 import json
 
+import httpx
 import httpx2
 
 ORIGINAL_BODY = "x-recording-original-body"
 
 
-def _swap(request: httpx2.Request, model: str) -> httpx2.Request:
+def _swap(request, model: str):
     if request.method != "POST" or not request.url.path.endswith("/v1/messages"):
         return request
     body = request.read()
@@ -33,7 +34,7 @@ def _swap(request: httpx2.Request, model: str) -> httpx2.Request:
     data["model"] = model
     headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
     headers[ORIGINAL_BODY] = base64.b64encode(body).decode()
-    return httpx2.Request(
+    return type(request)(  # httpx2.Request, or httpx.Request for the plain-HTTP sample
         request.method,
         request.url,
         headers=headers,
@@ -44,8 +45,17 @@ def _swap(request: httpx2.Request, model: str) -> httpx2.Request:
 
 @contextlib.contextmanager
 def swapped_model(model: str):
-    """Every Messages request sent through httpx2 in this process asks for `model`."""
-    send, send_async = httpx2.Client.send, httpx2.AsyncClient.send
+    """Every Messages request sent through httpx2 (the SDK) or httpx (the plain-HTTP
+    sample) in this process asks for `model`."""
+    with contextlib.ExitStack() as stack:
+        for library in (httpx2, httpx):
+            stack.enter_context(_swapped(library, model))
+        yield
+
+
+@contextlib.contextmanager
+def _swapped(library, model: str):
+    send, send_async = library.Client.send, library.AsyncClient.send
 
     def sync(self, request, *args, **kwargs):
         return send(self, _swap(request, model), *args, **kwargs)
@@ -53,11 +63,11 @@ def swapped_model(model: str):
     async def asynchronous(self, request, *args, **kwargs):
         return await send_async(self, _swap(request, model), *args, **kwargs)
 
-    httpx2.Client.send, httpx2.AsyncClient.send = sync, asynchronous
+    library.Client.send, library.AsyncClient.send = sync, asynchronous
     try:
         yield
     finally:
-        httpx2.Client.send, httpx2.AsyncClient.send = send, send_async
+        library.Client.send, library.AsyncClient.send = send, send_async
 
 
 def restore_original(request) -> None:

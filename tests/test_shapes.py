@@ -218,3 +218,37 @@ def test_what_the_tool_use_guide_says_about_invalid_input(sdk_client):
     with sdk_client("tool_use_max_tokens").messages.stream(**request) as stream:
         message = stream.get_final_message()
     assert message.stop_reason == "max_tokens" and message.content[-1].type == "tool_use"
+
+
+def test_thinking_blocks_must_come_back_unchanged(sdk_client):
+    """docs/guides/thinking.md: the emulator rejects a tool turn sent back without its
+    thinking block, or with its thinking edited, as the API documents; unchanged works."""
+    import anthropic
+
+    client = sdk_client(None)  # natural answers: thinking and a call, then text
+    request = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 2048,
+        "thinking": {"type": "enabled", "budget_tokens": 1024},
+        "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+        "messages": [{"role": "user", "content": "Weather in Paris?"}],
+    }
+    with client.messages.stream(**request) as stream:
+        turn = stream.get_final_message().content
+    assert [b.type for b in turn] == ["thinking", "tool_use"]
+    result = {"type": "tool_result", "tool_use_id": turn[1].id, "content": "18 °C"}
+
+    def next_turn(assistant_content):
+        messages = [
+            *request["messages"],
+            {"role": "assistant", "content": assistant_content},
+            {"role": "user", "content": [result]},
+        ]
+        return client.messages.create(**{**request, "messages": messages})
+
+    assert next_turn(turn).stop_reason == "end_turn"
+    with pytest.raises(anthropic.BadRequestError, match="Expected `thinking`"):
+        next_turn(turn[1:])
+    edited = [turn[0].model_copy(update={"thinking": "Something else."}), turn[1]]
+    with pytest.raises(anthropic.BadRequestError, match="Invalid `signature`"):
+        next_turn(edited)

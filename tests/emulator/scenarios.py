@@ -259,7 +259,7 @@ def choose(scenarios: dict[str, Scenario], body: dict[str, Any], headers: dict[s
     if last_user_turn_has_tool_result(body) and AFTER_TOOL_RESULT in scenarios:
         return AFTER_TOOL_RESULT
     if client_tools(body) and tool_choice(body) != "none":
-        return "tool_use"
+        return "thinking_tool_use" if thinking_enabled(body) else "tool_use"
     if "web_search" in server_tools(body) and WEB_SEARCH in scenarios:
         return WEB_SEARCH
     if (body.get("thinking") or {}).get("type", "disabled") != "disabled":
@@ -389,3 +389,29 @@ def continuation(body: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
         return None
     partial = _text(messages[cut].get("content"))
     return {**body, "messages": messages[:cut]}, partial
+
+
+def thinking_problem(body: dict[str, Any], signature_of) -> str | None:
+    """Why the API rejects the thinking blocks sent back, if it does: with thinking
+    `enabled` (the model always thinks), an assistant turn that calls a tool must start with
+    its thinking block; and a thinking block's signature must match its text."""
+    if not thinking_enabled(body):
+        return None
+    for number, message in enumerate(body.get("messages") or []):
+        content = message.get("content") if isinstance(message, dict) else None
+        if message.get("role") != "assistant" or not isinstance(content, list):
+            continue
+        types = [b.get("type") for b in content if isinstance(b, dict)]
+        always_thinks = (body.get("thinking") or {}).get("type") == "enabled"
+        first = types[0] if types else None
+        if always_thinks and "tool_use" in types and first not in ("thinking", "redacted_thinking"):
+            return (
+                f"messages.{number}.content.0.type: Expected `thinking` or "
+                f"`redacted_thinking`, but found `{first}`. When `thinking` is enabled, "
+                "an assistant message that uses tools must start with its thinking block."
+            )
+        for block in content:
+            if isinstance(block, dict) and block.get("type") == "thinking":
+                if block.get("signature") != signature_of(block.get("thinking", "")):
+                    return f"messages.{number}: Invalid `signature` in `thinking` block"
+    return None

@@ -30,6 +30,7 @@ from .scenarios import (
     has_valid_key,
     load_scenarios,
     prefill_problem,
+    thinking_problem,
 )
 
 HOST = "127.0.0.1"  # loopback only: the emulator must never be reachable from elsewhere
@@ -358,7 +359,7 @@ def _invalid(body: Any) -> str | None:
         return f"{missing[0]}: Field required"
     if not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1:
         return "max_tokens: Input should be an integer greater than or equal to 1"
-    return prefill_problem(body)
+    return prefill_problem(body) or thinking_problem(body, wire.thinking_signature)
 
 
 def _error_response(error: ErrorSpec, ids: wire.Ids, *, authenticated: bool) -> web.Response:

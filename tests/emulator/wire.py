@@ -56,6 +56,13 @@ class Ids:
         return base64.b64encode(raw).decode()
 
 
+def thinking_signature(thinking: str) -> str:
+    """The signature of a thinking text: it changes with the text, so an edited thinking
+    block sent back is caught, as the API catches it."""
+    raw = b"".join(hashlib.sha256(f"{n}\0{thinking}".encode()).digest() for n in range(6))
+    return base64.b64encode(raw).decode()
+
+
 # --- the message -------------------------------------------------------------------------
 
 
@@ -157,7 +164,7 @@ def _resolve_block(
         return {
             **block,
             "thinking": thinking,
-            "signature": block["signature"] or ids.signature(index),
+            "signature": block["signature"] or thinking_signature(thinking),
         }
     if block["type"] == "server_tool_use":
         return {

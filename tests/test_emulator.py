@@ -359,12 +359,6 @@ def test_async_sdk_stream(emu, name):
         ({"tools": [WEATHER_TOOL]}, "What's the weather in Paris?", "tool_use"),
         ({"thinking": {"type": "adaptive"}}, "What is 27 * 453?", "thinking"),
         ({"thinking": {"type": "disabled"}}, "Hello there", "text"),
-        # tools come before thinking
-        (
-            {"tools": [WEATHER_TOOL], "thinking": {"type": "enabled", "budget_tokens": 1024}},
-            "Weather?",
-            "tool_use",
-        ),
     ],
 )
 def test_scenario_is_chosen_automatically(emu, extra, prompt, expected):
@@ -373,6 +367,19 @@ def test_scenario_is_chosen_automatically(emu, extra, prompt, expected):
         with client.messages.stream(**body) as stream:
             message = stream.get_final_message()
     check_message(message, expected)
+
+
+def test_tools_with_thinking_think_then_call(emu):
+    body = {
+        **request_body("text"),
+        "tools": [WEATHER_TOOL],
+        "thinking": {"type": "enabled", "budget_tokens": 1024},
+    }
+    with anthropic.Anthropic(base_url=emu.url, api_key=KEY, max_retries=0) as client:
+        with client.messages.stream(**body) as stream:
+            message = stream.get_final_message()
+    assert [b.type for b in message.content] == ["thinking", "tool_use"]
+    assert message.stop_reason == "tool_use"
 
 
 def test_any_text_stops_at_max_tokens(emu):

@@ -12,6 +12,9 @@ import pytest
 from tests.support import cassette_format, model_swap, sdk_internals, site
 from tests.support.paths import CASSETTES
 
+# The fixture that patches SDK internals for live runs lives beside what it patches.
+from tests.support.sdk_internals import fast_sdk  # noqa: F401, E402
+
 # A real key is never needed to replay, and must never reach a recording.
 REPLAY_KEY = "replay-needs-no-key"
 EMULATOR_KEY = "sk-ant-emulator-recording"

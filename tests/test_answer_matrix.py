@@ -19,7 +19,7 @@ import trustme
 
 from tests.emulator import Emulator
 from tests.emulator.scenarios import load_scenarios, shapes
-from tests.support import matrix, sdk_internals
+from tests.support import matrix
 from tests.support.paths import DOCS, SNIPPETS, rel
 from tests.support.samples import SPECIAL
 
@@ -54,12 +54,9 @@ def emulator(tmp_path_factory):
 
 
 @pytest.fixture
-def run_cell(emulator, sample_env, monkeypatch):
+def run_cell(emulator, sample_env, fast_sdk):
     """Run `sample` with `shape` answering its first request; no real waits: retries do
     not sleep and a client without its own timeout gives up on a stall after 0.3 s."""
-    sdk_internals.no_retry_wait(monkeypatch)
-    sdk_internals.short_default_read_timeout(monkeypatch, 0.3)
-    sdk_internals.reuse_tls_context(monkeypatch)
     sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
 
     def run(sample: matrix.Sample, shape: str) -> matrix.Run:

@@ -11,6 +11,7 @@ import functools
 import anthropic._base_client
 import httpcore2
 import httpx2
+import pytest
 
 # one per process, shared by every test that asks for it (see reuse_tls_context)
 _shared_tls_context = functools.cache(httpcore2.default_ssl_context)
@@ -37,3 +38,13 @@ def reuse_tls_context(monkeypatch) -> None:
     (`httpcore2.default_ssl_context`, ~30 ms a client): a matrix cell creates a client
     per run. Nothing here connects over TLS to anything but loopback."""
     monkeypatch.setattr(httpcore2, "default_ssl_context", _shared_tls_context)
+
+
+@pytest.fixture
+def fast_sdk(monkeypatch):
+    """For runs against the emulator's failure shapes: retries without their sleep, a
+    stall noticed after 0.3 s (clients without their own timeout), one TLS context. The
+    answer matrix and the live guide tests use this, and nothing else patches the SDK."""
+    no_retry_wait(monkeypatch)
+    short_default_read_timeout(monkeypatch, 0.3)
+    reuse_tls_context(monkeypatch)

@@ -221,17 +221,22 @@ def compatible_samples(shape: str) -> set[str]:
 
 
 def page_cells() -> dict[tuple[str, str], tuple[int, str]]:
-    """The cells the page shows: `sample` names grouped by outcome; the largest group of a
-    row may say "every other sample" (every sample of the row not named elsewhere)."""
+    """The cells the page shows. A row is `| `shape`<br>what it is | outcomes |`, the
+    outcomes one `**Label:** groups` per line, a group being `sample` names with the
+    detail they share; the largest group of a row may say "every other sample" (every
+    sample of the row not named elsewhere) or "every sample"."""
     text = PAGE.read_text(encoding="utf-8")
     table = text[text.index(START) : text.index(END)]
+    labels = {column.capitalize(): n for n, column in enumerate(COLUMNS)}
     cells: dict[tuple[str, str], tuple[int, str]] = {}
     for line in table.splitlines():
         parts = [p.strip() for p in line.strip().strip("|").split("|")]
-        if len(parts) != 2 + len(COLUMNS) or not parts[0].startswith("`"):
+        if len(parts) != 2 or not parts[0].startswith("`"):
             continue
-        shape, rest = parts[0].strip("`"), None
-        for column, entries in enumerate(parts[2:]):
+        shape, rest = parts[0].split("`")[1], None
+        for outcome in parts[1].split("<br>"):
+            label, _, entries = outcome.partition(":** ")
+            column = labels[label.strip("* ")]
             for group in _GROUP.finditer(entries):
                 if group["names"].startswith("every"):
                     rest = (column, group["detail"] or "")
@@ -245,25 +250,28 @@ def page_cells() -> dict[tuple[str, str], tuple[int, str]]:
 
 
 def write_page(found: dict[tuple[str, str], tuple[int, str]]) -> None:
-    rows = [
-        f"| Shape | What the API sends | {' | '.join(c.capitalize() for c in COLUMNS)} |",
-        "|" + " --- |" * (2 + len(COLUMNS)),
-    ]
+    rows = ["| Answer shape | What the samples do |", "| --- | --- |"]
     for name, shape in SHAPES.items():
         outcomes = {s: o for (s, n), o in found.items() if n == name}
+        if not outcomes:
+            continue
         groups: dict[tuple[int, str], list[str]] = {}
         for sample, outcome in sorted(outcomes.items()):
             groups.setdefault(outcome, []).append(sample)
-        largest = max(groups, key=lambda o: len(groups[o]), default=None)
+        largest = max(groups, key=lambda o: len(groups[o]))
         columns: list[list[str]] = [[] for _ in COLUMNS]
         for (column, detail), samples in sorted(groups.items()):
             named = ", ".join(f"`{s}`" for s in samples)
             if (column, detail) == largest and len(samples) > 3:
                 named = EVERY_OTHER if len(groups) > 1 else "every sample"
             columns[column].append(named + (f" ({detail})" if detail else ""))
-        # "every other sample" goes last in its cell, after the named groups
-        cells = ["; ".join(sorted(c, key=lambda g: g.startswith("every"))) or "—" for c in columns]
-        rows.append(f"| `{name}` | {shape.description} | {' | '.join(cells)} |")
+        lines = [
+            f"**{COLUMNS[n].capitalize()}:** "
+            + "; ".join(sorted(groups_, key=lambda g: g.startswith("every")))
+            for n, groups_ in enumerate(columns)
+            if groups_
+        ]
+        rows.append(f"| `{name}`<br>{shape.description} | {'<br>'.join(lines)} |")
     text = PAGE.read_text(encoding="utf-8")
     before, after = text[: text.index(START) + len(START)], text[text.index(END) :]
     PAGE.write_text(before + "\n" + "\n".join(rows) + "\n" + after, encoding="utf-8")

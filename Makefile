@@ -45,7 +45,7 @@ test: tools $(ENV_READY) lint ## Run every check CI runs
 
 record: $(ENV_READY) ## Re-record every cassette (emulator, or the live API if ANTHROPIC_API_KEY is set), then replay
 	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q
-	$(BIN)/pytest tests/test_samples.py tests/test_curl.py -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
 
 # With ANTHROPIC_API_KEY: every cassette again from the live API (RECORD_MODEL answers in
 # place of the samples' model; LIVE_API_URL points elsewhere), replayed, and a report of
@@ -53,8 +53,8 @@ record: $(ENV_READY) ## Re-record every cassette (emulator, or the live API if A
 record-live: $(ENV_READY) ## Re-record against the live API (needs ANTHROPIC_API_KEY); report shape differences
 	$(BIN)/python -m tests.support.live_rerecord --report live-report.md
 
-outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes
-	$(BIN)/pytest tests/test_samples.py --update-outputs -q
+outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes, and the answer-matrix page
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
 
 bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
 	$(BIN)/python -m tests.bench

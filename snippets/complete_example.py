@@ -1,11 +1,10 @@
-"""Stream a response end to end: key check, live output, summary, and clean failures.
+"""Stream a response end to end: live output, summary, and clean failures.
 
 Usage:
-    export ANTHROPIC_API_KEY=...   # from the Claude Console; never put it in code
+    export ANTHROPIC_API_KEY=...   # from the Claude Console, never in code
     python complete_example.py
 """
 
-import os
 import sys
 
 import anthropic
@@ -16,16 +15,11 @@ PROMPT = "Write a short poem about a developer who finally fixed a bug."
 
 
 def main() -> int:
-    if not os.environ.get("ANTHROPIC_API_KEY"):
-        print(
-            "ANTHROPIC_API_KEY is not set.\n"
-            "Create a key in the Claude Console, then run: export ANTHROPIC_API_KEY=<your key>",
-            file=sys.stderr,
-        )
-        return 1
-
     client = anthropic.Anthropic()
-    received: list[str] = []  # everything printed so far, kept if the stream fails
+    received: list[
+        str
+    ] = []  # everything printed so far, kept if the stream fails
+    message = None
 
     try:
         with client.messages.stream(
@@ -33,35 +27,62 @@ def main() -> int:
             max_tokens=1024,
             messages=[{"role": "user", "content": PROMPT}],
         ) as stream:
-            for text in stream.text_stream:
-                received.append(text)
-                print(text, end="", flush=True)
-            message = stream.get_final_message()
+            for event in stream:
+                if event.type == "text":
+                    received.append(event.text)
+                    print(event.text, end="", flush=True)
+                elif event.type == "message_stop":
+                    message = event.message  # the whole answer arrived
+    except TypeError as err:
+        # The SDK found no key, token or profile to authenticate with.
+        if "authentication" not in str(err):
+            raise
+        return fail(
+            "no credentials: set ANTHROPIC_API_KEY (Claude Console)",
+            received,
+        )
     except anthropic.APIStatusError as err:
         # An HTTP error before the stream, or an `error` event inside it.
-        reason = f"API error {err.status_code} ({err.type}): {err.api_message}"
-        return report_failure(reason, received)
+        return fail(
+            f"{err.type}: {err.api_message} (request id {err.request_id})",
+            received,
+        )
     except anthropic.APIConnectionError as err:
-        # The request never got a response, even after the SDK's retries.
-        return report_failure(f"could not reach the API: {err}", received)
+        # No response arrived, even after the SDK's retries.
+        return fail(f"could not reach the API: {err}", received)
     except httpx2.TransportError as err:
         # The connection broke or stalled after the stream had started.
-        return report_failure(f"the stream was interrupted: {err!r}", received)
+        return fail(
+            f"the stream was interrupted: {type(err).__name__}", received
+        )
+
+    if message is None:
+        # The body ended without message_stop (a proxy closed it): the SDK
+        # raised nothing.
+        return fail(
+            "the stream ended early, before the answer was complete",
+            received,
+        )
 
     print("\n")
     print(f"stop reason:   {message.stop_reason}")
     print(f"input tokens:  {message.usage.input_tokens}")
     print(f"output tokens: {message.usage.output_tokens}")
-    if message.stop_reason == "max_tokens":
-        print("The answer hit max_tokens and is cut short: raise max_tokens.")
+    if message.stop_reason != "end_turn":
+        print(
+            f"The answer did not end normally ({message.stop_reason}): "
+            "see the docs."
+        )
     return 0
 
 
-def report_failure(reason: str, received: list[str]) -> int:
-    partial = "".join(received)
-    print(f"\n\nStream failed: {reason}", file=sys.stderr)
-    if partial:
-        print(f"Kept the {len(partial)} characters received before the failure.", file=sys.stderr)
+def fail(reason: str, received: list[str]) -> int:
+    """Say what failed in one line; the text printed so far stays."""
+    kept = len("".join(received))
+    if kept:
+        reason += f"; kept the {kept} characters above"
+        print("\n")
+    print(f"Stream failed: {reason}", file=sys.stderr)
     return 1
 
 

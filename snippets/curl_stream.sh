@@ -11,6 +11,7 @@ curl https://api.anthropic.com/v1/messages \
     "max_tokens": 256,
     "stream": true,
     "messages": [
-      {"role": "user", "content": "Explain quantum computing in one sentence."}
+      {"role": "user",
+       "content": "Explain quantum computing in one sentence."}
     ]
   }'

@@ -7,7 +7,9 @@ client = anthropic.Anthropic()
 with client.messages.stream(
     model="claude-sonnet-4-6",
     max_tokens=20,
-    messages=[{"role": "user", "content": "Tell me a short story about a robot."}],
+    messages=[
+        {"role": "user", "content": "Tell me a short story about a robot."}
+    ],
 ) as stream:
     for text in stream.text_stream:
         print(text, end="", flush=True)
@@ -15,4 +17,7 @@ with client.messages.stream(
 
 print(f"\n\nstop_reason: {message.stop_reason}")
 if message.stop_reason == "max_tokens":
-    print("The answer is incomplete: raise max_tokens, or ask for a shorter answer.")
+    print(
+        "The answer is incomplete: raise max_tokens, "
+        "or ask for a shorter answer."
+    )

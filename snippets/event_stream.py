@@ -1,4 +1,4 @@
-"""React to each event of a streamed message: blocks, deltas, stop reason."""
+"""React to each event of a streamed message: blocks, deltas, stop."""
 
 import anthropic
 
@@ -11,8 +11,14 @@ tools = [
         "input_schema": {
             "type": "object",
             "properties": {
-                "location": {"type": "string", "description": "City and country"},
-                "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                "location": {
+                    "type": "string",
+                    "description": "City and country",
+                },
+                "unit": {
+                    "type": "string",
+                    "enum": ["celsius", "fahrenheit"],
+                },
             },
             "required": ["location"],
         },
@@ -24,13 +30,18 @@ with client.messages.stream(
     model="claude-sonnet-4-6",
     max_tokens=1024,
     tools=tools,
-    messages=[{"role": "user", "content": "What's the weather like in Paris?"}],
+    messages=[
+        {"role": "user", "content": "What's the weather like in Paris?"}
+    ],
 ) as stream:
     for event in stream:
         if event.type == "message_start":
             print(f"message_start     id={event.message.id}")
         elif event.type == "content_block_start":
-            print(f"content_block_start [{event.index}] {event.content_block.type}")
+            print(
+                f"content_block_start [{event.index}] "
+                f"{event.content_block.type}"
+            )
         elif event.type == "content_block_delta":
             delta = event.delta
             if delta.type == "text_delta":
@@ -48,7 +59,9 @@ with client.messages.stream(
         elif event.type == "content_block_stop":
             print(f"content_block_stop  [{event.index}]")
         elif event.type == "message_delta":
-            print(f"message_delta     stop_reason={event.delta.stop_reason}")
+            print(
+                f"message_delta     stop_reason={event.delta.stop_reason}"
+            )
         elif event.type == "message_stop":
             print("message_stop")
         # Other types are the helper's convenience events (text, input_json,
@@ -56,5 +69,14 @@ with client.messages.stream(
         # API after this code was written: skipping them keeps it working.
 # --8<-- [end:loop]
 
-tool_use = next(block for block in stream.get_final_message().content if block.type == "tool_use")
-print(f"\n{tool_use.name} called with {tool_use.input}")
+# The model may call the tool, call it twice, or answer in text and
+# call nothing.
+calls = [
+    block
+    for block in stream.get_final_message().content
+    if block.type == "tool_use"
+]
+for call in calls:
+    print(f"\n{call.name} called with {call.input}")
+if not calls:
+    print("\nNo tool was called.")

@@ -1,4 +1,5 @@
-"""Stream a long answer for a program, not a person: keep only the final message."""
+"""Stream a long answer for a program, not a person: keep only the final
+message."""
 
 import anthropic
 
@@ -7,9 +8,20 @@ client = anthropic.Anthropic()
 with client.messages.stream(
     model="claude-sonnet-4-6",
     max_tokens=64000,
-    messages=[{"role": "user", "content": "Write a detailed report on ocean currents."}],
+    messages=[
+        {
+            "role": "user",
+            "content": "Write a detailed report on ocean currents.",
+        }
+    ],
 ) as stream:
-    message = stream.get_final_message()  # reads the whole stream, then returns
+    message = (
+        stream.get_final_message()
+    )  # reads the whole stream, then returns
 
 print(f"{message.stop_reason}: {message.usage.output_tokens} output tokens")
-print(stream.get_final_text())
+# get_final_text() raises RuntimeError when there is no text block (a
+# refusal, a tool call): join the text blocks instead.
+print(
+    "".join(block.text for block in message.content if block.type == "text")
+)

@@ -8,16 +8,38 @@ try:
     with client.messages.stream(
         model="claude-sonnet-4-6",
         max_tokens=256,
-        messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+        messages=[
+            {
+                "role": "user",
+                "content": "Explain streaming in one sentence.",
+            }
+        ],
     ) as stream:
-        print(stream.get_final_text())
+        for text in stream.text_stream:
+            print(text, end="", flush=True)
+        print(f"\nstop_reason: {stream.get_final_message().stop_reason}")
 except anthropic.AuthenticationError as err:
-    print(f"{err.status_code} {err.type}: check ANTHROPIC_API_KEY. ({err.api_message})")
+    print(
+        f"{err.status_code} {err.type}: check ANTHROPIC_API_KEY. "
+        f"({err.api_message})"
+    )
 except anthropic.PermissionDeniedError as err:
-    print(f"{err.status_code} {err.type}: this key may not use this model or workspace.")
+    print(
+        f"{err.status_code} {err.type}: "
+        "this key may not use this model or workspace."
+    )
 except anthropic.NotFoundError as err:
-    print(f"{err.status_code} {err.type}: check the model id. ({err.api_message})")
+    print(
+        f"{err.status_code} {err.type}: check the model id. "
+        f"({err.api_message})"
+    )
 except anthropic.RateLimitError as err:
-    print(f"{err.status_code} {err.type}: still rate limited after the SDK's retries.")
+    print(
+        f"{err.status_code} {err.type}: "
+        "still rate limited after the SDK's retries."
+    )
 except anthropic.OverloadedError as err:
-    print(f"{err.status_code} {err.type}: the API is overloaded; the SDK already retried.")
+    print(
+        f"{err.status_code} {err.type}: "
+        "the API is overloaded; the SDK already retried."
+    )

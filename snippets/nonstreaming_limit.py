@@ -1,4 +1,5 @@
-"""A non-streaming request that could run past ten minutes is refused before it is sent."""
+"""A non-streaming request that could run past ten minutes is refused
+before it is sent."""
 
 import anthropic
 
@@ -8,7 +9,12 @@ try:
     client.messages.create(
         model="claude-sonnet-4-6",
         max_tokens=64000,
-        messages=[{"role": "user", "content": "Write a detailed report on ocean currents."}],
+        messages=[
+            {
+                "role": "user",
+                "content": "Write a detailed report on ocean currents.",
+            }
+        ],
     )
 except ValueError as err:
     print(f"ValueError: {err}")

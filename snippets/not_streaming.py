@@ -1,4 +1,5 @@
-"""create() without stream=True returns one finished Message, which has no text_stream."""
+"""create() without stream=True returns one finished Message, which has
+no text_stream."""
 
 import anthropic
 
@@ -6,13 +7,20 @@ client = anthropic.Anthropic()
 request = {
     "model": "claude-sonnet-4-6",
     "max_tokens": 256,
-    "messages": [{"role": "user", "content": "Explain streaming in one sentence."}],
+    "messages": [
+        {"role": "user", "content": "Explain streaming in one sentence."}
+    ],
 }
 
 message = client.messages.create(**request)  # waits for the whole answer
-print(f"create() returned a {type(message).__name__}")
+print(
+    f"create() returned a {type(message).__name__} "
+    f"(stop_reason: {message.stop_reason})"
+)
 print(f"  has text_stream: {hasattr(message, 'text_stream')}")
 
-with client.messages.stream(**request) as stream:  # events as they are generated
+with client.messages.stream(
+    **request
+) as stream:  # events as they are generated
     print(f"stream() gave a {type(stream).__name__}")
     print(f"  has text_stream: {hasattr(stream, 'text_stream')}")

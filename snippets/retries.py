@@ -1,4 +1,5 @@
-"""Rate limits before the stream starts are retried by the SDK; set how many times."""
+"""Rate limits before the stream starts are retried by the SDK; set how
+many times."""
 
 import anthropic
 
@@ -8,11 +9,17 @@ try:
     with client.messages.stream(
         model="claude-sonnet-4-6",
         max_tokens=256,
-        messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+        messages=[
+            {
+                "role": "user",
+                "content": "Explain streaming in one sentence.",
+            }
+        ],
     ) as stream:
         for text in stream.text_stream:
             print(text, end="", flush=True)
-        print()
+        print(f"\nstop_reason: {stream.get_final_message().stop_reason}")
 except anthropic.RateLimitError as err:
-    # Raised only once every retry was rate limited too.
-    print(f"Still rate limited after retries (request id {err.request_id})")
+    # Raised once the retries were rate limited too, or at once if the API
+    # answered `x-should-retry: false`.
+    print(f"Rate limited; try again later (request id {err.request_id})")

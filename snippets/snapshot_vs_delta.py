@@ -11,7 +11,19 @@ with client.messages.stream(
 ) as stream:
     for event in stream:
         if event.type == "text":
-            print(f"delta {event.text!r:<32} snapshot has {len(event.snapshot)} characters")
+            print(
+                f"delta {event.text!r:<32} "
+                f"snapshot has {len(event.snapshot)} characters"
+            )
 
-    message = stream.current_message_snapshot  # the same accumulated Message
-print(f"\nfinal text: {len(message.content[0].text)} characters")
+    message = stream.get_final_message()  # the same accumulated Message
+
+# The answer may span several text blocks, or follow other blocks:
+# join them by type.
+text = "".join(
+    block.text for block in message.content if block.type == "text"
+)
+print(
+    f"\nfinal text: {len(text)} characters, "
+    f"stop_reason: {message.stop_reason}"
+)

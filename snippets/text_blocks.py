@@ -13,6 +13,8 @@ with client.messages.stream(
     message = stream.get_final_message()
 
 print("block types:", [block.type for block in message.content])
-answer = "".join(block.text for block in message.content if block.type == "text")
+answer = "".join(
+    block.text for block in message.content if block.type == "text"
+)
 print("answer:", answer)
-print("same as get_final_text():", answer == stream.get_final_text())
+print("stop_reason:", message.stop_reason)

@@ -2,7 +2,9 @@
 
 import anthropic
 
-client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY from the environment
+client = (
+    anthropic.Anthropic()
+)  # reads ANTHROPIC_API_KEY from the environment
 
 # --8<-- [start:stream]
 with client.messages.stream(
@@ -12,5 +14,6 @@ with client.messages.stream(
 ) as stream:
     for text in stream.text_stream:
         print(text, end="", flush=True)
-print()
+    message = stream.get_final_message()
+print(f"\n\nstop_reason: {message.stop_reason}")
 # --8<-- [end:stream]

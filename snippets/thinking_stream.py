@@ -1,4 +1,5 @@
-"""Stream a response with extended thinking: thinking deltas first, then text."""
+"""Stream a response with extended thinking: thinking deltas (if it
+thinks), then text."""
 
 import anthropic
 
@@ -18,6 +19,10 @@ with client.messages.stream(
         elif event.type == "text":
             print(event.text, end="", flush=True)
         elif event.type == "signature":
-            print("\n[signature received: the thinking block is complete]", end="")
+            print(
+                "\n[signature received: the thinking block is complete]",
+                end="",
+            )
+    message = stream.get_final_message()
 
-print()
+print(f"\n\nstop_reason: {message.stop_reason}")

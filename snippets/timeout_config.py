@@ -1,18 +1,21 @@
-"""Give a long stream room: a generous read timeout, a short connect timeout."""
+"""Notice a stalled stream after 60 s of silence, not the default 600 s."""
 
 import anthropic
 import httpx2
 
 client = anthropic.Anthropic(
     # read: the longest silence allowed between two chunks of the stream
-    timeout=httpx2.Timeout(60.0, connect=5.0, read=120.0),
+    timeout=httpx2.Timeout(600.0, read=60.0, connect=5.0),
 )
 
 with client.messages.stream(
     model="claude-sonnet-4-6",
     max_tokens=1024,
-    messages=[{"role": "user", "content": "Explain streaming in one sentence."}],
+    messages=[
+        {"role": "user", "content": "Explain streaming in one sentence."}
+    ],
 ) as stream:
     for text in stream.text_stream:
         print(text, end="", flush=True)
-print()
+    message = stream.get_final_message()
+print(f"\nstop_reason: {message.stop_reason}")

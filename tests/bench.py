@@ -46,6 +46,20 @@ def sample_times() -> tuple[float, dict[str, float]]:
         return wall, {case.get("name"): float(case.get("time")) for case in cases}
 
 
+def answer_matrix_times() -> tuple[int, float, float]:
+    """The answer matrix: (cells, wall time, median seconds per cell). Goal: <= 40 ms a cell."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.xml"
+        wall = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly",
+                      "tests/test_answer_matrix.py", f"--junitxml={report}"])  # fmt: skip
+        cells = sorted(
+            float(case.get("time"))
+            for case in ET.parse(report).getroot().iter("testcase")
+            if case.get("name", "").startswith("test_sample_survives_the_answer")
+        )
+        return len(cells), wall, cells[len(cells) // 2]
+
+
 def missing_cassette_time() -> tuple[float, float]:
     """A new sample with no cassette, in a scratch copy: (its test's time, the pytest wall time).
     Target: the writer reads "no cassette ... `make record`" in under two seconds."""
@@ -133,6 +147,10 @@ def main() -> None:
         times = sorted(per_sample.values())
         rows.append(("per-sample marginal time, median", f"{times[len(times) // 2] * 1000:.0f} ms"))
         rows.append(("per-sample marginal time, max", f"{times[-1] * 1000:.0f} ms"))
+    cells, wall, median = answer_matrix_times()
+    rows.append(("answer matrix cells", f"{cells}"))
+    rows.append(("answer matrix wall time", f"{wall:.1f} s"))
+    rows.append(("answer matrix time per cell, median (goal <= 40 ms)", f"{median * 1000:.0f} ms"))
     test_time, wall = missing_cassette_time()
     rows.append(("missing cassette reported, test time (target < 2 s)", f"{test_time:.2f} s"))
     rows.append(("missing cassette reported, pytest wall time", f"{wall:.1f} s"))

@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 
 import pytest
-from anthropic._base_client import BaseClient
 
-from tests.support import cassette_format, model_swap, site
+from tests.support import cassette_format, model_swap, sdk_internals, site
 from tests.support.paths import CASSETTES
 
 # A real key is never needed to replay, and must never reach a recording.
@@ -137,17 +136,20 @@ def _recording_session(recording: Recording):
 def instant_retries(monkeypatch, recording):
     """Replayed (or emulated) retries need no real back-off or `retry-after` wait."""
     if recording is None or recording.emulator is not None:
-        monkeypatch.setattr(BaseClient, "_calculate_retry_timeout", lambda *args, **kwargs: 0.0)
+        sdk_internals.no_retry_wait(monkeypatch)
 
 
 @pytest.fixture
-def sample_env(monkeypatch, recording):
+def sample_env(monkeypatch, recording, tmp_path_factory):
     """Give a sample only the ANTHROPIC_* environment its run defines."""
 
     def apply(scenario: str | None = None, extra: dict[str, str | None] | None = None):
         for name in list(os.environ):
             if name.startswith("ANTHROPIC_"):
                 monkeypatch.delenv(name)
+        # an empty home: a writer's own SDK profile (~/.config/anthropic) never reaches a
+        # run, and a run without a key finds no credential at all, as on a new machine
+        monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
         env = recording.env(scenario) if recording else {"ANTHROPIC_API_KEY": REPLAY_KEY}
         env.update(extra or {})
         for name, value in env.items():

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import anthropic
 import anthropic.types
+import httpx2
 import pytest
+from anthropic._error_classes import ERROR_CLASSES
 from anthropic._streaming import Stream
 from anthropic.lib.streaming import AsyncMessageStream, MessageStream
 from anthropic.lib.streaming import _types as helper_types
@@ -281,12 +283,31 @@ def test_content_block_types_match_the_sdk():
     assert_same_names(table, documented, sdk, "anthropic.types.ContentBlock")
 
 
+def stop_reason_docs() -> dict[str, str]:
+    """Each `- "reason": text` bullet of the docstring of Message.stop_reason."""
+    source = inspect.getsource(anthropic.types.Message)
+    docstring = re.search(r'stop_reason: .*?\n\s*"""(.*?)"""', source, re.S)[1]
+    bullets = re.findall(r'^\s*- `"(\w+)"`: (.*?)(?=^\s*- `"|^\s*$)', docstring, re.M | re.S)
+    return {reason: " ".join(text.split()) for reason, text in bullets}
+
+
 def test_stop_reasons_match_the_sdk():
     table = read_table(EVENTS_PAGE, "Stop reasons")
-    name = column(table, "Stop reason")
+    name, said = column(table, "Stop reason"), column(table, "The SDK says")
     sdk = set(typing.get_args(anthropic.types.StopReason))
     documented = [name_of(row[name]) for row in table.rows]
     assert_same_names(table, documented, sdk, "anthropic.types.StopReason")
+    docs = stop_reason_docs()
+    assert set(docs) == sdk, f"Message.stop_reason's docstring describes {sorted(docs)}"
+    assert_cells(
+        table,
+        [
+            f"{table.where(name_of(row[name]))}: The SDK says {row[said]!r}, "
+            f"but Message.stop_reason's docstring says {docs[name_of(row[name])]!r}"
+            for row in table.rows
+            if " ".join(row[said].split()) != docs[name_of(row[name])]
+        ],
+    )
 
 
 def _helper_event_models() -> list:
@@ -368,6 +389,16 @@ def test_helper_members_match_the_sdk():
     assert_cells(table, mismatches)
 
 
+def test_current_message_snapshot_asserts_as_documented():
+    """The page says current_message_snapshot fails with AssertionError before message_start."""
+    for cls in (MessageStream, AsyncMessageStream):
+        source = inspect.getsource(vars(cls)["current_message_snapshot"].fget)
+        assert "assert " in source, (
+            f"{cls.__name__}.current_message_snapshot no longer asserts; "
+            f"update its row in {rel(HELPERS_PAGE)}"
+        )
+
+
 def test_get_final_text_raises_as_documented():
     """The page says get_final_text() raises RuntimeError when there is no text block."""
     for cls in (MessageStream, AsyncMessageStream):
@@ -445,6 +476,44 @@ def test_exception_classes_match_the_sdk():
     assert_cells(table, _parent_and_status(table, sdk))
 
 
+def _retried(status: int) -> bool:
+    client = anthropic.Anthropic(api_key="sk-ant-reference", base_url="http://127.0.0.1:9")
+    return client._should_retry(httpx2.Response(status))
+
+
+def test_exception_descriptions_say_after_retries_exactly_for_retried_statuses():
+    """`When a stream raises it` says "after retries" for a status the SDK retries, only then."""
+    table, sdk = _exception_classes_table()
+    status, when = column(table, "Status"), column(table, "When a stream raises it")
+    mismatches = []
+    for row in table.rows:
+        name = name_of(row[0])
+        code_ = status_of(sdk[name]) or (500 if row[status] == "5xx" else None)
+        if code_ is None:
+            continue
+        said = "after retries" in row[when]
+        if said != _retried(code_):
+            mismatches.append(
+                f"{table.where(name)}: When says {row[when]!r}, but the SDK "
+                f"{'retries' if _retried(code_) else 'does not retry'} status {code_} "
+                "(_base_client.py _should_retry)"
+            )
+    assert_cells(table, mismatches)
+
+
+def test_error_code_example_is_what_the_sdk_raises():
+    """The page's example of an unexported error-code class."""
+    cls = ERROR_CLASSES.get((529, "compaction_unavailable"))
+    assert cls is not None and cls.__name__ == "CompactionUnavailableError", (
+        f"{rel(EXCEPTIONS_PAGE)}: the SDK no longer maps (529, compaction_unavailable) "
+        "to CompactionUnavailableError; pick another example"
+    )
+    assert cls.__bases__ == (anthropic.OverloadedError,) and not hasattr(anthropic, cls.__name__)
+    assert f"`{cls.__module__}.{cls.__name__}`, an `OverloadedError`" in " ".join(
+        EXCEPTIONS_PAGE.read_text(encoding="utf-8").split()
+    )
+
+
 def test_error_code_subclasses_match_the_sdk():
     table, sdk = _classes_table(
         "Error-code subclasses",
@@ -486,6 +555,7 @@ def _resolve(dotted: str):
 
 
 def test_mid_stream_exceptions_exist_with_their_parents():
+    """The Parent column means the direct base, not any ancestor."""
     table = read_table(EXCEPTIONS_PAGE, "During the stream")
     parent = column(table, "Parent")
     mismatches = []
@@ -494,8 +564,11 @@ def test_mid_stream_exceptions_exist_with_their_parents():
         cls, base_cls = _resolve(name), _resolve(base)
         if cls is None or base_cls is None:
             mismatches.append(f"{table.where(name)}: {name} or {base} does not exist")
-        elif not issubclass(cls, base_cls):
-            mismatches.append(f"{table.where(name)}: is not a subclass of {base}")
+        elif base_cls not in cls.__bases__:
+            direct = ", ".join(f"`{b.__module__}.{b.__name__}`" for b in cls.__bases__)
+            mismatches.append(
+                f"{table.where(name)}: Parent is {row[parent]}, the direct base is {direct}"
+            )
     assert_cells(table, mismatches)
 
 
@@ -519,3 +592,145 @@ def test_api_pages_render_every_exception_class():
         f"renders: add a `::: anthropic.<Class>` line to {rel(API_PAGES / 'exceptions.md')} "
         f"or {rel(API_PAGES / 'status-errors.md')}"
     )
+
+
+# --- index.md: what is checked --------------------------------------------------------------------
+
+INDEX_PAGE = REFERENCE / "index.md"
+
+# The columns the tests above compare with the SDK, per (page, table). A column not named
+# here is written by hand. `partly` marks a column of which the tests check one claim only.
+CHECKED: dict[tuple[str, str], dict[str, str]] = {
+    ("request-parameters.md", "Body fields"): {"Parameter": "", "Required": "", "Type": ""},
+    ("request-parameters.md", "Arguments only the SDK takes"): {"Argument": "", "Type": ""},
+    ("events.md", "Wire events"): {"Event": "", "Payload": "partly: `message_stop`"},
+    ("events.md", "Delta types"): {"Delta type": "", "Field": "", "Helper event": ""},
+    ("events.md", "Content block types"): {"Block type": ""},
+    ("events.md", "Stop reasons"): {"Stop reason": "", "The SDK says": ""},
+    ("events.md", "Helper events"): {"Event": "", "Fields": ""},
+    ("helpers.md", "Members"): {
+        "Member": "",
+        "Kind": "",
+        "`MessageStream`": "",
+        "`AsyncMessageStream`": "",
+        "What it does": "partly: the exceptions it names",
+    },
+    ("exceptions.md", "Exception classes"): {
+        "Class": "",
+        "Parent": "the direct base",
+        "Status": "",
+        "When a stream raises it": 'partly: "after retries"',
+    },
+    ("exceptions.md", "Error-code subclasses"): {
+        "Class": "",
+        "Parent": "the direct base",
+        "Status": "",
+        "`error_code`": "",
+    },
+    ("exceptions.md", "Deprecated aliases"): {"Alias": "", "Same class as": ""},
+    ("exceptions.md", "During the stream"): {"Exception": "", "Parent": "the direct base"},
+}
+
+
+def _listed(cell: str) -> list[str]:
+    """`A, B (partly: x), C` -> ["A", "B (partly: x)", "C"]: split on commas outside ()."""
+    parts, part, depth = [], "", 0
+    for char in cell:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(part.strip())
+            part = ""
+        else:
+            part += char
+    return [p for p in [*parts, part.strip()] if p]
+
+
+def _spelled(column_name: str, note: str) -> str:
+    return f"{column_name} ({note})" if note else column_name
+
+
+def test_the_index_says_which_columns_are_checked():
+    """Every table on a reference page is listed, its checked and hand-written columns exact."""
+    table = read_table(INDEX_PAGE, "What is checked")
+    page, heading = column(table, "Page"), column(table, "Table")
+    checked, by_hand = column(table, "Checked against the SDK"), column(table, "Written by hand")
+    listed = {(row[page], row[heading]): row for row in table.rows}
+    on_pages = {
+        (path.name, line[3:].strip())
+        for path in sorted(REFERENCE.glob("*.md"))
+        if path != INDEX_PAGE
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ") and _has_table(path, line[3:].strip())
+    }
+    problems = [
+        f"{rel(INDEX_PAGE)}: 'What is checked' lacks {key}" for key in on_pages - set(listed)
+    ]
+    problems += [
+        f"{rel(INDEX_PAGE)}: 'What is checked' lists {key}, not a table"
+        for key in set(listed) - on_pages
+    ]
+    assert set(CHECKED) == on_pages, (
+        f"tests/test_reference.py CHECKED differs from the tables on the pages: "
+        f"{sorted(set(CHECKED) ^ on_pages)}"
+    )
+    for key in sorted(on_pages & set(listed)):
+        header = read_table(REFERENCE / key[0], key[1]).header
+        expected = [_spelled(c, CHECKED[key][c]) for c in header if c in CHECKED[key]]
+        hand = [c for c in header if c not in CHECKED[key]]
+        row = listed[key]
+        if _listed(row[checked]) != expected:
+            problems.append(
+                f"{rel(INDEX_PAGE)}: {key} Checked is {row[checked]!r}, "
+                f"should be {', '.join(expected)!r}"
+            )
+        if _listed(row[by_hand]) != hand:
+            problems.append(
+                f"{rel(INDEX_PAGE)}: {key} Written by hand is {row[by_hand]!r}, "
+                f"should be {', '.join(hand)!r}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def _has_table(page: Path, heading: str) -> bool:
+    try:
+        read_table(page, heading)
+    except AssertionError:
+        return False
+    return True
+
+
+# --- api/*.md: SDK docstrings the site contradicts ---------------------------------------------
+
+# A sentence of an SDK docstring this site knows to be wrong -> the member it is on. Each API
+# page that renders the member must say so beside it, in a warning titled as below; when the
+# SDK drops the sentence, the warning must go too.
+WRONG_DOCSTRINGS = {
+    "Currently the API will only respond with a single content block": "get_final_text",
+}
+
+
+def _warning(member: str) -> str:
+    return f'!!! warning "`{member}()`: the note above is out of date"'
+
+
+def test_wrong_sdk_docstrings_are_flagged_beside_them():
+    problems = []
+    for page in sorted(API_PAGES.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for dotted in RENDERED.findall(text):
+            obj = _resolve(dotted)
+            for sentence, member in WRONG_DOCSTRINGS.items():
+                doc = inspect.getdoc(getattr(obj, member, None)) or ""
+                wrong = " ".join(sentence.split()) in " ".join(doc.split())
+                flagged = _warning(member) in text
+                if hasattr(obj, member) and wrong and not flagged:
+                    problems.append(
+                        f"{rel(page)} renders {dotted}.{member}, whose docstring says "
+                        f"{sentence!r}; add `{_warning(member)}` beside it"
+                    )
+                if hasattr(obj, member) and flagged and not wrong:
+                    problems.append(
+                        f"{rel(page)} flags {dotted}.{member}, but the SDK's docstring no "
+                        "longer says it: remove the warning and the WRONG_DOCSTRINGS entry"
+                    )
+    assert not problems, "\n".join(problems)

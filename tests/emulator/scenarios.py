@@ -16,7 +16,10 @@ import yaml
 from anthropic.types import Model
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
+# The answer-shape catalogue: more scenarios, kept apart so the list above stays short.
+SHAPE_DIR = Path(__file__).parent / "shapes"
 DEFAULT = "text"
+AFTER_TOOL_RESULT = "after_tool_result"
 
 _REPLY_KEYS = {
     "content",
@@ -27,6 +30,10 @@ _REPLY_KEYS = {
     "interrupt",
     "gzip",
     "pings",
+    "pings_after_stop",
+    "stop_details",
+    "chunk_size",
+    "extra_events",
 }
 _USAGE_KEYS = {
     "input_tokens",
@@ -52,6 +59,8 @@ class Interrupt:
     error: ErrorSpec | None = None  # send an `error` event and end the stream
     cut: bool = False  # drop the TCP connection without the terminating chunk
     stall_seconds: float = 0.0  # go silent for a while, then carry on
+    end: bool = False  # end the body cleanly, as a proxy that gave up would
+    at: str | None = None  # instead of after_chars: before the first event of this type
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,10 @@ class Reply:
     interrupt: Interrupt | None = None
     gzip: bool = False
     pings: int = 1  # pings after the first content_block_start
+    pings_after_stop: int | None = None  # None: one after the first block when there are more
+    stop_details: dict[str, Any] | None = None
+    chunk_size: int | None = None  # write each event in pieces of this many bytes
+    extra_events: tuple[dict[str, Any], ...] = ()  # sent right after message_start
 
 
 @dataclass(frozen=True)
@@ -74,27 +87,49 @@ class Scenario:
     description: str
     prompt: re.Pattern[str] | None
     replies: tuple[Reply, ...]  # by attempt; the last one answers every later attempt
+    every_request: bool = False  # as a forced shape, answer every request of a run
+    matched: bool = False  # chosen by what the request holds (`match`), so not a shape
 
     def reply(self, attempt: int) -> Reply:
         return self.replies[min(attempt, len(self.replies) - 1)]
 
 
-def load_scenarios(directory: Path = SCENARIO_DIR) -> dict[str, Scenario]:
-    """All scenarios in `directory`, in file-name order (the order prompts are matched in)."""
-    return {path.stem: load_scenario(path) for path in sorted(directory.glob("*.yaml"))}
+def load_scenarios(*directories: Path) -> dict[str, Scenario]:
+    """All scenarios in `directories` (default: scenarios/ and shapes/), each in file-name
+    order (the order prompts are matched in). A name may exist only once."""
+    scenarios: dict[str, Scenario] = {}
+    for directory in directories or (SCENARIO_DIR, SHAPE_DIR):
+        for path in sorted(directory.glob("*.yaml")):
+            if path.stem in scenarios:
+                raise ValueError(f"{path}: a scenario named {path.stem!r} exists already")
+            scenarios[path.stem] = load_scenario(path)
+    return scenarios
+
+
+def shapes(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
+    """The answer shapes: every scenario that no request property selects by itself."""
+    return {name: s for name, s in scenarios.items() if not s.matched}
 
 
 def load_scenario(path: Path) -> Scenario:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
-        _check_keys(data, {"description", "match", "attempts"} | _REPLY_KEYS, "scenario")
+        top = {"description", "match", "attempts", "every_request"}
+        _check_keys(data, top | _REPLY_KEYS, "scenario")
         base = {k: v for k, v in data.items() if k in _REPLY_KEYS}
         overrides = data.get("attempts", [])
         replies = [_reply({**base, **o}) for o in overrides] + [_reply(base)]
         match = data.get("match") or {}
-        _check_keys(match, {"prompt"}, "match")
+        _check_keys(match, {"prompt", "tool_result"}, "match")
         prompt = re.compile(match["prompt"], re.IGNORECASE) if "prompt" in match else None
-        return Scenario(path.stem, data["description"], prompt, tuple(replies))
+        return Scenario(
+            path.stem,
+            data["description"],
+            prompt,
+            tuple(replies),
+            every_request=bool(data.get("every_request", False)),
+            matched=bool(match),
+        )
     except (KeyError, TypeError, ValueError, re.error) as err:
         raise ValueError(f"{path}: {err}") from err
 
@@ -113,27 +148,60 @@ def _reply(data: dict[str, Any]) -> Reply:
         interrupt=_interrupt(data["interrupt"]) if "interrupt" in data else None,
         gzip=bool(data.get("gzip", False)),
         pings=int(data.get("pings", 1)),
+        pings_after_stop=data.get("pings_after_stop"),
+        stop_details=data.get("stop_details"),
+        chunk_size=data.get("chunk_size"),
+        extra_events=tuple(data.get("extra_events", ())),
     )
 
 
+_BLOCK_KEYS = {
+    "text": {"text", "citations", "extra_deltas"},
+    "thinking": {"thinking", "signature"},
+    "redacted_thinking": {"redacted_thinking"},
+    "tool_use": {"tool_use"},
+    "server_tool_use": {"server_tool_use"},
+    "block": {"block"},
+}
+
+
 def _block(data: dict[str, Any]) -> dict[str, Any]:
-    """Normalise a scenario block to {"type": ..., ...} (tool name/input resolved later)."""
-    if "text" in data:
-        _check_keys(data, {"text"}, "text block")
-        return {"type": "text", "text": str(data["text"])}
-    if "thinking" in data:
-        _check_keys(data, {"thinking", "signature"}, "thinking block")
+    """Normalise a scenario block to {"type": ..., ...} (ids, names, input resolved later).
+
+    Keys starting with `_` are stream hints (how the block is streamed), not block fields.
+    """
+    kind = next((k for k in _BLOCK_KEYS if k in data), None)
+    if kind is None:
+        raise ValueError(f"content block needs one of {sorted(_BLOCK_KEYS)}: {data!r}")
+    _check_keys(data, _BLOCK_KEYS[kind], f"{kind} block")
+    if kind == "text":
+        block = {"type": "text", "text": str(data["text"])}
+        if "citations" in data:
+            block["citations"] = [dict(c) for c in data["citations"]]
+        if "extra_deltas" in data:  # deltas of types the SDK may not know, sent first
+            block["_extra_deltas"] = [dict(d) for d in data["extra_deltas"]]
+        return block
+    if kind == "thinking":
         return {
             "type": "thinking",
             "thinking": data["thinking"],
             "signature": data.get("signature"),
         }
-    if "tool_use" in data:
-        _check_keys(data, {"tool_use"}, "tool_use block")
-        tool = data["tool_use"]
-        _check_keys(tool, {"name", "input"}, "tool_use")
-        return {"type": "tool_use", "name": tool.get("name"), "input": dict(tool.get("input", {}))}
-    raise ValueError(f"content block needs text, thinking or tool_use: {data!r}")
+    if kind == "redacted_thinking":
+        return {"type": "redacted_thinking", "data": str(data["redacted_thinking"])}
+    if kind == "block":  # any other block, sent whole in content_block_start
+        block = dict(data["block"])
+        if "type" not in block:
+            raise ValueError(f"block needs a type: {data!r}")
+        return block
+    tool = data[kind]
+    _check_keys(tool, {"name", "input", "raw_json", "exact"}, kind)
+    block = {"type": kind, "name": tool.get("name"), "input": dict(tool.get("input", {}))}
+    if tool.get("exact"):  # send the input as written, not fitted to the tool's schema
+        block["_exact"] = True
+    if "raw_json" in tool:  # stream this text as the input (it may not even be JSON)
+        block["_raw_json"] = str(tool["raw_json"])
+    return block
 
 
 def _error(data: dict[str, Any]) -> ErrorSpec:
@@ -142,12 +210,16 @@ def _error(data: dict[str, Any]) -> ErrorSpec:
 
 
 def _interrupt(data: dict[str, Any]) -> Interrupt:
-    _check_keys(data, {"after_chars", "error", "cut", "stall_seconds"}, "interrupt")
-    kinds = [k for k in ("error", "cut", "stall_seconds") if data.get(k)]
+    _check_keys(data, {"after_chars", "at", "error", "cut", "stall_seconds", "end"}, "interrupt")
+    kinds = [k for k in ("error", "cut", "stall_seconds", "end") if data.get(k)]
     if len(kinds) != 1:
-        raise ValueError(f"interrupt needs exactly one of error, cut, stall_seconds: {data!r}")
+        raise ValueError(f"interrupt needs exactly one of error, cut, stall_seconds, end: {data!r}")
+    if ("after_chars" in data) == ("at" in data):
+        raise ValueError(f"interrupt needs exactly one of after_chars, at: {data!r}")
     return Interrupt(
-        after_chars=int(data["after_chars"]),
+        after_chars=int(data.get("after_chars", 0)),
+        at=data.get("at"),
+        end=bool(data.get("end", False)),
         error=_error(data["error"]) if "error" in data else None,
         cut=bool(data.get("cut", False)),
         stall_seconds=float(data.get("stall_seconds", 0.0)),
@@ -179,7 +251,9 @@ def choose(scenarios: dict[str, Scenario], body: dict[str, Any], headers: dict[s
         return "unauthorized"
     if body.get("model") not in KNOWN_MODELS:
         return "unknown_model"
-    if body.get("tools"):
+    if last_user_turn_has_tool_result(body) and AFTER_TOOL_RESULT in scenarios:
+        return AFTER_TOOL_RESULT
+    if client_tools(body) and tool_choice(body) != "none":
         return "tool_use"
     if (body.get("thinking") or {}).get("type", "disabled") != "disabled":
         return "thinking"
@@ -210,3 +284,39 @@ def last_user_prompt(body: dict[str, Any]) -> str:
                 if isinstance(b, dict) and b.get("type") == "text"
             )
     return ""
+
+
+def last_user_turn_has_tool_result(body: dict[str, Any]) -> bool:
+    messages = body.get("messages") or []
+    last = messages[-1] if messages else {}
+    content = last.get("content") if isinstance(last, dict) else None
+    return isinstance(content, list) and any(
+        isinstance(b, dict) and b.get("type") == "tool_result" for b in content
+    )
+
+
+def client_tools(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request's own tools (server tools such as web search have a versioned `type`)."""
+    return [
+        t
+        for t in body.get("tools") or []
+        if isinstance(t, dict) and t.get("type", "custom") == "custom"
+    ]
+
+
+def server_tools(body: dict[str, Any]) -> list[str]:
+    """The request's server tools, by family: web_search, web_fetch, code_execution, ..."""
+    families = []
+    for tool in body.get("tools") or []:
+        kind = tool.get("type", "custom") if isinstance(tool, dict) else "custom"
+        if kind != "custom":
+            families.append(re.sub(r"_\d{8}$", "", kind))
+    return families
+
+
+def tool_choice(body: dict[str, Any]) -> str:
+    return (body.get("tool_choice") or {}).get("type", "auto")
+
+
+def thinking_enabled(body: dict[str, Any]) -> bool:
+    return (body.get("thinking") or {}).get("type", "disabled") != "disabled"

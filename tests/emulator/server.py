@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import ssl
 import threading
 import zlib
 from pathlib import Path
@@ -19,7 +20,6 @@ from aiohttp import web
 
 from . import wire
 from .scenarios import (
-    SCENARIO_DIR,
     ErrorSpec,
     Reply,
     Scenario,
@@ -44,12 +44,17 @@ class Emulator:
         delay: float = 0.0,
         chunk_size: int | None = None,
         port: int = 0,
-        scenario_dir: Path = SCENARIO_DIR,
+        scenario_dir: Path | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.delay = delay
         self.chunk_size = chunk_size
         self.port = port
-        self.scenarios: dict[str, Scenario] = load_scenarios(scenario_dir)
+        self.tls = tls  # also serve HTTPS on `tls_port` (for curl, which talks to https)
+        self.tls_port: int | None = None
+        dirs = (scenario_dir,) if scenario_dir is not None else ()
+        self.scenarios: dict[str, Scenario] = load_scenarios(*dirs)
+        self._run: _Run | None = None
         self.requests: list[dict[str, Any]] = []
         self.addresses: list[tuple[str, int]] = []
         self._thread: threading.Thread | None = None
@@ -85,6 +90,13 @@ class Emulator:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    def begin_run(self, shape: str | None) -> None:
+        """From now on, the first request (and its retries) gets scenario `shape`; later
+        requests get the natural answer, unless the shape answers every request."""
+        if shape is not None and shape not in self.scenarios:
+            raise KeyError(f"no scenario named {shape!r}")
+        self._run = _Run(shape) if shape is not None else None
+
     def base_url(self, scenario: str | None = None) -> str:
         """The SDK's base_url; naming a scenario forces it (the SDK appends /v1/messages)."""
         return self.url if scenario is None else f"{self.url}/scenario/{scenario}"
@@ -103,6 +115,10 @@ class Emulator:
             await web.TCPSite(runner, HOST, self.port).start()
             self.addresses = list(runner.addresses)
             self.port = self.addresses[0][1]
+            if self.tls is not None:
+                await web.TCPSite(runner, HOST, 0, ssl_context=self.tls).start()
+                self.addresses = list(runner.addresses)
+                self.tls_port = self.addresses[-1][1]
         except BaseException as err:  # noqa: BLE001 - handed to the starting thread
             self._startup_error = err
             self._ready.set()
@@ -141,7 +157,7 @@ class Emulator:
             error = ErrorSpec(400, "invalid_request_error", problem)
             return _error_response(error, ids, authenticated=valid_key)
 
-        name = forced or choose(self.scenarios, body, headers)
+        name = forced or self._from_run(attempt) or choose(self.scenarios, body, headers)
         reply = self.scenarios[name].reply(attempt)
         ids = wire.Ids(name, body, attempt)
         if reply.error is not None:
@@ -155,6 +171,16 @@ class Emulator:
         if body.get("stream") is True:
             return await self._stream(request, reply, message, ids, gzip)
         return await self._single(request, reply, message, ids, gzip)
+
+    def _from_run(self, attempt: int) -> str | None:
+        """The shape a run forces on this request, if any (see `begin_run`)."""
+        run = self._run
+        if run is None:
+            return None
+        if attempt == 0:
+            run.requests += 1
+        shape = self.scenarios[run.shape]
+        return run.shape if run.requests <= 1 or shape.every_request else None
 
     async def _record(self, request: web.Request) -> tuple[Any, dict[str, str]]:
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -173,12 +199,13 @@ class Emulator:
         interrupt = reply.interrupt
         if interrupt is not None and interrupt.error is not None:
             return _error_response(interrupt.error, ids, authenticated=True)
-        if interrupt is not None and interrupt.cut:
+        if interrupt is not None and (interrupt.cut or interrupt.end):
             _drop(request)
             return web.Response()  # never sent: the connection is gone
         if interrupt is not None:
             await self._pause(interrupt.stall_seconds)
-        data = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+        data = json.dumps(wire.public(message), separators=(",", ":"), ensure_ascii=False)
+        data = data.encode()
         headers = wire.response_headers(ids, authenticated=True)
         headers["content-type"] = "application/json"
         if gzip:
@@ -198,9 +225,13 @@ class Emulator:
         response.enable_chunked_encoding()
         await response.prepare(request)
 
-        events = wire.stream_events(message, reply.pings)
+        events = wire.stream_events(
+            message, reply.pings, reply.pings_after_stop, reply.extra_events
+        )
         interrupt = reply.interrupt
-        stop_at = wire.interrupt_index(events, interrupt.after_chars) if interrupt else None
+        stop_at = None
+        if interrupt is not None:
+            stop_at = wire.interrupt_index(events, interrupt.after_chars, interrupt.at)
         # gzip members flushed per event, so compressed streams still arrive incrementally
         compressor = zlib.compressobj(wbits=31) if gzip else None
         try:
@@ -209,6 +240,8 @@ class Emulator:
                     if interrupt.cut:
                         _drop(request)
                         return response
+                    if interrupt.end:
+                        break
                     if interrupt.error is not None:
                         error = wire.error_event(interrupt.error.type, interrupt.error.message)
                         await self._send(response, wire.encode_event(error, seq), compressor)
@@ -219,7 +252,9 @@ class Emulator:
                     return response
                 if seq:
                     await self._pause(self.delay)
-                await self._send(response, wire.encode_event(event, seq), compressor)
+                await self._send(
+                    response, wire.encode_event(event, seq), compressor, reply.chunk_size
+                )
             if compressor is not None:
                 await response.write(compressor.flush())
             await response.write_eof()
@@ -228,13 +263,25 @@ class Emulator:
         return response
 
     async def _send(
-        self, response: web.StreamResponse, data: bytes, compressor: Any | None
+        self,
+        response: web.StreamResponse,
+        data: bytes,
+        compressor: Any | None,
+        chunk_size: int | None = None,
     ) -> None:
         if compressor is not None:
             data = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
-        size = self.chunk_size or len(data)
+        size = chunk_size or self.chunk_size or len(data)
         for start in range(0, len(data), size):
             await response.write(data[start : start + size])
+
+
+class _Run:
+    """One sample run against a forced shape: how many fresh requests it has made."""
+
+    def __init__(self, shape: str) -> None:
+        self.shape = shape
+        self.requests = 0
 
 
 def _drop(request: web.Request) -> None:

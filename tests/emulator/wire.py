@@ -16,7 +16,9 @@ import re
 import uuid
 from typing import Any
 
-from .scenarios import Reply
+from jiter import from_json
+
+from .scenarios import Reply, client_tools, thinking_enabled
 
 Event = dict[str, Any]
 
@@ -67,30 +69,49 @@ def input_tokens(body: dict[str, Any]) -> int:
 
 
 def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any]:
-    """The complete Message a non-streaming request would get (the stream's end state)."""
+    """The complete Message a non-streaming request would get (the stream's end state).
+
+    Honours what shapes a real answer: max_tokens, stop_sequences, thinking on or off,
+    thinking `display`, tool_choice. Blocks keep their `_` stream hints (see `public`).
+    """
     budget = body["max_tokens"]
     if reply.max_tokens is not None:
         budget = min(budget, reply.max_tokens)
+    stops = [s for s in body.get("stop_sequences") or [] if s]
 
-    content, used, truncated = [], 0, False
-    for index, block in enumerate(reply.content):
-        block = _resolve_block(block, index, body, ids)
+    content, used, stop_reason, stop_sequence = [], 0, None, None
+    tool_calls = 0
+    for block in reply.content:
+        if block["type"] in ("thinking", "redacted_thinking") and not thinking_enabled(body):
+            continue  # a model without thinking enabled does not think
+        block = _resolve_block(block, len(content), body, ids, tool_calls, content)
+        tool_calls += block["type"] == "tool_use"
+        if block["type"] == "text" and (hit := _first_stop(block["text"], stops)):
+            block = {**block, "text": block["text"][: block["text"].index(hit)]}
+            stop_reason, stop_sequence = "stop_sequence", hit
         cost = _block_tokens(block)
         if used + cost > budget:
-            truncated = True
+            stop_reason, stop_sequence = "max_tokens", None
             room = (budget - used) * 4
             if block["type"] in ("text", "thinking") and room > 0:
                 content.append({**block, block["type"]: block[block["type"]][:room]})
+            elif block["type"] in ("tool_use", "server_tool_use") and room > 0:
+                # the input's JSON is cut off where the budget ends
+                partial = _input_json(block)[:room]
+                content.append({**block, "input": _partial_input(partial), "_raw_json": partial})
+            used = budget
             break
         content.append(block)
         used += cost
+        if stop_reason == "stop_sequence":
+            break
 
-    if truncated:
-        stop_reason, output = "max_tokens", budget
-    else:
+    if stop_reason is None:
         has_tool = any(b["type"] == "tool_use" for b in content)
         stop_reason = reply.stop_reason or ("tool_use" if has_tool else "end_turn")
-        output = max(1, used)
+        if stop_reason == "stop_sequence":
+            stop_sequence = stops[0] if stops else None
+    output = max(1, used)
     usage = {
         "input_tokens": input_tokens(body),
         "cache_creation_input_tokens": 0,
@@ -109,15 +130,26 @@ def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any
         "role": "assistant",
         "content": content,
         "stop_reason": stop_reason,
-        "stop_sequence": None,
-        "stop_details": None,
+        "stop_sequence": stop_sequence,
+        "stop_details": reply.stop_details if stop_reason == "refusal" else None,
         "usage": usage,
     }
 
 
-def _resolve_block(block: dict[str, Any], index: int, body: dict, ids: Ids) -> dict[str, Any]:
-    if block["type"] == "text":
-        return dict(block)
+def public(message: dict[str, Any]) -> dict[str, Any]:
+    """The message without the stream hints its blocks carry (`_`-prefixed keys)."""
+    content = [{k: v for k, v in b.items() if not k.startswith("_")} for b in message["content"]]
+    return {**message, "content": content}
+
+
+def _first_stop(text: str, stops: list[str]) -> str | None:
+    found = [(text.index(s), s) for s in stops if s in text]
+    return min(found)[1] if found else None
+
+
+def _resolve_block(
+    block: dict[str, Any], index: int, body: dict, ids: Ids, calls: int, before: list[dict]
+) -> dict[str, Any]:
     if block["type"] == "thinking":
         # display "omitted": the thinking text is withheld, the signature still comes
         omitted = (body.get("thinking") or {}).get("display") == "omitted"
@@ -127,15 +159,42 @@ def _resolve_block(block: dict[str, Any], index: int, body: dict, ids: Ids) -> d
             "thinking": thinking,
             "signature": block["signature"] or ids.signature(index),
         }
-    # tool_use: call the request's first tool, with input shaped by its schema
-    tools = body.get("tools") or [{}]
-    tool = tools[0] if isinstance(tools[0], dict) else {}
+    if block["type"] == "server_tool_use":
+        return {
+            **block,
+            "id": "srvtoolu_01" + ids.base58(f"server_tool_use {index}", 22),
+            "name": block["name"] or "web_search",
+        }
+    if block.get("tool_use_id") == "auto":  # a server tool's result answers the call before it
+        calls_before = [b["id"] for b in before if b["type"] == "server_tool_use"]
+        return {**block, "tool_use_id": calls_before[-1] if calls_before else "srvtoolu_01"}
+    if block["type"] != "tool_use":
+        return dict(block)
+    # tool_use: the tool tool_choice names, else the request's tools in turn
+    tools = client_tools(body) or [{}]
+    named = (body.get("tool_choice") or {}).get("name")
+    tool = next((t for t in tools if t.get("name") == named), tools[calls % len(tools)])
+    exact = block.get("_exact") or "_raw_json" in block
+    schema = tool.get("input_schema") or {}
     return {
-        "type": "tool_use",
+        **block,
         "id": ids.tool_use_id(index),
         "name": tool.get("name") or block["name"] or "tool",
-        "input": _tool_input(block["input"], tool.get("input_schema") or {}),
+        "input": block["input"] if exact else _tool_input(block["input"], schema),
     }
+
+
+def _input_json(block: dict[str, Any]) -> str:
+    return block.get("_raw_json", _tool_json(block["input"]))
+
+
+def _partial_input(partial: str) -> dict[str, Any]:
+    """What a complete message holds for input cut off mid-JSON: what parses of it."""
+    try:
+        value = from_json(partial.encode(), partial_mode="trailing-strings")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _tool_input(preferred: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -163,9 +222,11 @@ def _placeholder(prop: dict[str, Any]) -> Any:
 
 
 def _block_tokens(block: dict[str, Any]) -> int:
-    if block["type"] == "tool_use":
-        return estimate_tokens(_tool_json(block["input"]))
-    return estimate_tokens(block[block["type"]])
+    if block["type"] in ("tool_use", "server_tool_use"):
+        return estimate_tokens(_input_json(block))
+    if block["type"] in ("text", "thinking"):
+        return estimate_tokens(block[block["type"]])
+    return 0  # redacted thinking, server tool results: not the model's visible output
 
 
 def _tool_json(value: dict[str, Any]) -> str:
@@ -178,18 +239,25 @@ def _tool_json(value: dict[str, Any]) -> str:
 PING: Event = {"type": "ping"}
 
 
-def stream_events(message: dict[str, Any], pings: int = 1) -> list[Event]:
+def stream_events(
+    message: dict[str, Any],
+    pings: int = 1,
+    pings_after_stop: int | None = None,
+    extra_events: tuple[Event, ...] = (),
+) -> list[Event]:
     """The events of a successful stream for `message`, in wire order, pings included."""
     start = {
-        **message,
+        **public(message),
         "content": [],
         "stop_reason": None,
         "stop_sequence": None,
         "stop_details": None,
         "usage": {**message["usage"], "output_tokens": 1},
     }
-    events: list[Event] = [{"type": "message_start", "message": start}]
+    events: list[Event] = [{"type": "message_start", "message": start}, *extra_events]
     blocks = message["content"]
+    if pings_after_stop is None:
+        pings_after_stop = 1 if len(blocks) > 1 else 0
     for index, block in enumerate(blocks):
         events.append(
             {"type": "content_block_start", "index": index, "content_block": _empty(block)}
@@ -201,8 +269,8 @@ def stream_events(message: dict[str, Any], pings: int = 1) -> list[Event]:
             for delta in _deltas(block)
         ]
         events.append({"type": "content_block_stop", "index": index})
-        if index == 0 and len(blocks) > 1:
-            events.append(PING)
+        if index == 0:
+            events += [PING] * pings_after_stop
     usage = message["usage"]
     events.append(
         {
@@ -210,7 +278,7 @@ def stream_events(message: dict[str, Any], pings: int = 1) -> list[Event]:
             "delta": {
                 "stop_reason": message["stop_reason"],
                 "stop_sequence": message["stop_sequence"],
-                "stop_details": None,
+                "stop_details": message["stop_details"],
             },
             "usage": {
                 "input_tokens": usage["input_tokens"],
@@ -227,23 +295,30 @@ def stream_events(message: dict[str, Any], pings: int = 1) -> list[Event]:
 def _empty(block: dict[str, Any]) -> dict[str, Any]:
     """A block as content_block_start announces it, before any delta."""
     if block["type"] == "text":
-        return {"type": "text", "text": ""}
+        empty = {"type": "text", "text": ""}
+        return {**empty, "citations": []} if "citations" in block else empty
     if block["type"] == "thinking":
         return {"type": "thinking", "thinking": "", "signature": ""}
-    return {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+    if block["type"] in ("tool_use", "server_tool_use"):
+        return {"type": block["type"], "id": block["id"], "name": block["name"], "input": {}}
+    return {k: v for k, v in block.items() if not k.startswith("_")}  # sent whole
 
 
 def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
     if block["type"] == "text":
-        return [{"type": "text_delta", "text": t} for t in split_words(block["text"])]
+        citations = [{"type": "citations_delta", "citation": c} for c in block.get("citations", [])]
+        text = [{"type": "text_delta", "text": t} for t in split_words(block["text"])]
+        return [*block.get("_extra_deltas", []), *citations, *text]
     if block["type"] == "thinking":
         return [
             *({"type": "thinking_delta", "thinking": t} for t in split_words(block["thinking"])),
             {"type": "signature_delta", "signature": block["signature"]},
         ]
-    # the first input_json_delta is empty on the wire
-    pieces = [""] + split_chars(_tool_json(block["input"]))
-    return [{"type": "input_json_delta", "partial_json": p} for p in pieces]
+    if block["type"] in ("tool_use", "server_tool_use"):
+        # the first input_json_delta is empty on the wire
+        pieces = [""] + split_chars(_input_json(block))
+        return [{"type": "input_json_delta", "partial_json": p} for p in pieces]
+    return []
 
 
 _WORDS = re.compile(r"\s*\S+\s*|\s+")
@@ -271,11 +346,14 @@ def split_chars(text: str) -> list[str]:
     return pieces
 
 
-def interrupt_index(events: list[Event], after_chars: int) -> int:
-    """Index of the first event after `after_chars` characters of text were streamed.
+def interrupt_index(events: list[Event], after_chars: int, at: str | None = None) -> int:
+    """Index of the first event after `after_chars` characters of text were streamed, or
+    of the first event of type `at`.
 
     Falls back to the message_delta when the text is shorter.
     """
+    if at is not None:
+        return next((i for i, e in enumerate(events) if e["type"] == at), len(events))
     seen = 0
     for i, event in enumerate(events):
         if event["type"] == "message_delta":

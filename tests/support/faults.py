@@ -15,11 +15,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import anthropic._base_client
 import httpx2
-from anthropic._base_client import BaseClient
+import pytest
 
-from . import runner
+from . import runner, sdk_internals
 from .paths import SNIPPETS
 from .samples import Case
 
@@ -40,20 +39,17 @@ class Fault:
 
 
 FAULTS = [
-    Fault(
-        "connection_cut",
-        1,
-        "Stream failed: the stream was interrupted: RemoteProtocolError(",
-    ),
-    Fault("error_event", 1, "Stream failed: API error 200 (overloaded_error): Overloaded"),
+    Fault("connection_cut", 1, "Stream failed: the stream was interrupted: RemoteProtocolError"),
+    Fault("error_event", 1, "Stream failed: overloaded_error: Overloaded (request id req_"),
     Fault("rate_limit_then_success", 0, "stop reason:   end_turn", requests=2),
     # 529 is retried (x-should-retry: true): the SDK's default max_retries is 2.
-    Fault("overloaded", 1, "Stream failed: API error 529 (overloaded_error): Overloaded", 3),
-    Fault("unauthorized", 1, "Stream failed: API error 401 (authentication_error): "),
-    Fault("unknown_model", 1, "Stream failed: API error 404 (not_found_error): model: "),
-    Fault("max_tokens", 0, "The answer hit max_tokens and is cut short: raise max_tokens."),
-    Fault("stall", 1, "Stream failed: the stream was interrupted: ReadTimeout("),
+    Fault("overloaded", 1, "Stream failed: overloaded_error: Overloaded (request id req_", 3),
+    Fault("unauthorized", 1, "Stream failed: authentication_error: "),
+    Fault("unknown_model", 1, "Stream failed: not_found_error: model: "),
+    Fault("max_tokens", 0, "The answer did not end normally (max_tokens)"),
+    Fault("stall", 1, "Stream failed: the stream was interrupted: ReadTimeout"),
     Fault("gzip", 0, "stop reason:   end_turn"),
+    Fault("early_end", 1, "Stream failed: the stream ended early, before the answer was complete"),
 ]
 
 
@@ -64,13 +60,10 @@ def fast_client_defaults() -> Iterator[None]:
     The complete example builds its client with the SDK's defaults (a 600 s read
     timeout); the sample stays as the reader sees it and the default changes instead.
     """
-    saved = BaseClient._calculate_retry_timeout, anthropic._base_client.DEFAULT_TIMEOUT
-    BaseClient._calculate_retry_timeout = lambda *args, **kwargs: 0.0
-    anthropic._base_client.DEFAULT_TIMEOUT = httpx2.Timeout(READ_TIMEOUT, connect=5.0)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        sdk_internals.no_retry_wait(patch)
+        sdk_internals.short_default_read_timeout(patch, READ_TIMEOUT)
         yield
-    finally:
-        BaseClient._calculate_retry_timeout, anthropic._base_client.DEFAULT_TIMEOUT = saved
 
 
 @contextlib.contextmanager

@@ -194,6 +194,8 @@ def unincluded_snippets(root: Path) -> list[str]:
         if not path.is_file() or "__pycache__" in path.parts:
             continue
         name = path.relative_to(snippets).as_posix()
+        if name == "ruff.toml" or name.startswith("."):
+            continue  # the samples' lint settings and tool caches, not samples
         if name in included:
             continue
         if name.startswith("output/"):

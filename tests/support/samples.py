@@ -50,7 +50,14 @@ SPECIAL: dict[str, Case] = {
         _special(
             "complete_example", "complete_example_error_event", scenario="error_event", exit_code=1
         ),
-        _special("check_setup", uses_api=False),
+        _special(
+            "check_setup",
+            "check_setup_no_credentials",
+            # no key, and no home directory holding a profile the SDK would find
+            env={"ANTHROPIC_API_KEY": None, "HOME": "/nonexistent"},
+            exit_code=1,
+            uses_api=False,
+        ),
         _special("nonstreaming_limit", uses_api=False),
         _special("retries", scenario="rate_limit_then_success"),
         _special("http_errors", "http_errors_unauthorized", scenario="unauthorized"),

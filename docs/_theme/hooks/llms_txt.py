@@ -4,7 +4,8 @@
   section, with its title, absolute URL and front-matter description.
 - llms-full.txt: each page's Markdown source with `--8<--` includes resolved
   by pymdownx.snippets itself (same settings as the site), so the samples in it
-  are the tested files; build shortcodes (HTML comments) are dropped.
+  are the tested files; build shortcodes (HTML comments) are dropped, and the
+  `version:` and `sdk:` placeholders filled as on the page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from pathlib import Path
 
 import markdown
+import sdk_facts
+import versions
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
@@ -62,7 +65,8 @@ def _source_with_includes(config, page: Page) -> str:
         ]},
     })  # fmt: skip
     lines = md.preprocessors["snippet"].run(text.splitlines())
-    return SHORTCODE.sub("", "\n".join(lines)).strip() + "\n"
+    text = sdk_facts.fill(SHORTCODE.sub("", "\n".join(lines)), page.file.src_uri)
+    return versions.on_page_markdown(text, page, config, None).strip() + "\n"
 
 
 def on_post_build(config):

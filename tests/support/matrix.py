@@ -1,0 +1,324 @@
+"""The answer matrix: every sample against every answer shape its request could get.
+
+A *shape* is an emulator scenario that no request property selects by itself (see
+`tests/emulator/shapes/`). Which shapes a sample can meet is derived from the request it
+sends (read from its cassette): a tool call only where tools are offered, thinking only
+where thinking is enabled, and so on. What the sample must do with each answer is judged by
+`verdict`, from facts the emulator itself computes for that request (its text, stop reason,
+tools called, what went wrong).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import os
+import re
+import runpy
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import anthropic
+
+from tests.emulator import wire
+from tests.emulator.scenarios import (
+    Scenario,
+    client_tools,
+    server_tools,
+    thinking_enabled,
+    tool_choice,
+)
+from tests.support import cassette_format
+from tests.support.paths import CASSETTES, DOCS, SNIPPETS, rel
+
+KEY = "sk-ant-answer-matrix"
+TROUBLESHOOTING = "troubleshooting/errors.md"  # where every failure shape is handled
+PREFIX = 40  # characters of the answer a text-printing sample must show
+
+# Server-side blocks and the server tool (by family) a request must offer to get them.
+_SERVER_FAMILY = {
+    "web_search": "web_search",
+    "web_search_tool_result": "web_search",
+    "web_fetch": "web_fetch",
+    "web_fetch_tool_result": "web_fetch",
+    "code_execution": "code_execution",
+    "bash_code_execution": "code_execution",
+    "text_editor_code_execution": "code_execution",
+    "code_execution_tool_result": "code_execution",
+    "bash_code_execution_tool_result": "code_execution",
+    "text_editor_code_execution_tool_result": "code_execution",
+    "container_upload": "code_execution",
+    "tool_search_tool_regex": "tool_search",
+    "tool_search_tool_bm25": "tool_search",
+    "tool_search_tool_result": "tool_search",
+}
+_KNOWN_BLOCKS = {"text", "thinking", "redacted_thinking", "tool_use", "server_tool_use"}
+
+
+# --- samples -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    path: Path
+    request: dict[str, Any]  # the body of its first request, as recorded
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @cached_property
+    def handles_errors(self) -> bool:
+        """It catches anthropic.APIStatusError or anthropic.APIError: the site's
+        "handles errors" samples, which must fail with a message, not a traceback."""
+        if self.path.suffix != ".py":
+            return False
+        tree = ast.parse(self.path.read_text(encoding="utf-8"))
+        caught = {
+            ast.unparse(node.type)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ExceptHandler) and node.type is not None
+        }
+        names = {part.strip("() ") for text in caught for part in text.split(",")}
+        return bool(names & {"anthropic.APIStatusError", "anthropic.APIError"})
+
+
+def samples() -> list[Sample]:
+    """Every snippet that sends a request, with the request its cassette recorded."""
+    found = []
+    for path in sorted([*SNIPPETS.glob("*.py"), *SNIPPETS.glob("*.sh")]):
+        cassette = CASSETTES / f"{path.stem}.yaml"
+        if not cassette.exists():
+            continue  # sends nothing (check_setup, nonstreaming_limit)
+        interactions = cassette_format.load(cassette)["interactions"]
+        found.append(Sample(path, interactions[0]["request"]["body"]["json"]))
+    return found
+
+
+# --- shapes and what a request allows -------------------------------------------------------
+
+
+def requirements(shape: Scenario) -> set[str]:
+    """What a request must hold for the real API to answer with this shape."""
+    needs: set[str] = set()
+    reply = shape.reply(0)
+    for block in reply.content:
+        kind = block["type"]
+        if kind == "tool_use":
+            needs.add("tools")
+            if "_raw_json" in block:
+                needs.add("eager_input_streaming")
+        elif kind in ("thinking", "redacted_thinking"):
+            needs.add("thinking")
+            if kind == "thinking" and block["thinking"] == "":
+                needs.add("thinking_omitted")
+        elif kind == "server_tool_use":
+            needs.add("server:" + _SERVER_FAMILY[block["name"]])
+        elif kind in _SERVER_FAMILY:
+            needs.add("server:" + _SERVER_FAMILY[kind])
+    if reply.stop_reason == "stop_sequence":
+        needs.add("stop_sequences")
+    if reply.stop_reason == "pause_turn" and not any(n.startswith("server:") for n in needs):
+        needs.add("server:any")
+    return needs
+
+
+def offers(request: dict[str, Any]) -> set[str]:
+    """What a request holds, in the terms of `requirements`."""
+    held = {"server:" + family for family in server_tools(request)}
+    if held:
+        held.add("server:any")
+    tools = client_tools(request)
+    if tools and tool_choice(request) != "none":
+        held.add("tools")
+        if any(t.get("eager_input_streaming") for t in tools):
+            held.add("eager_input_streaming")
+    if thinking_enabled(request):
+        held.add("thinking")
+        if (request.get("thinking") or {}).get("display") == "omitted":
+            held.add("thinking_omitted")
+    if request.get("stop_sequences"):
+        held.add("stop_sequences")
+    return held
+
+
+def is_failure(shape: Scenario) -> bool:
+    return shape.reply(0).error is not None or shape.reply(0).interrupt is not None
+
+
+def compatible(shape: Scenario, request: dict[str, Any]) -> bool:
+    if not requirements(shape) <= offers(request):
+        return False
+    # tool_choice any/tool forces a call: only a call (or a failure) can answer
+    forced = tool_choice(request) in ("any", "tool")
+    return not forced or is_failure(shape) or "tools" in requirements(shape)
+
+
+# --- facts about one answer -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the emulator answers this request with, in the terms the verdicts use."""
+
+    text: str  # the first non-empty text block, as far as it is sent
+    stop_reason: str | None
+    tools_called: tuple[str, ...]
+    failure: str | None  # None: a complete answer; else what goes wrong (`FAILURE_NAMES`)
+    names: str = ""  # a regex any message about the failure must match
+    partial: str = ""  # the text sent before the failure
+
+
+# How a one-line message may name each kind of failure.
+FAILURE_NAMES = {
+    "cut": r"RemoteProtocolError|ReadError|connection|interrupted",
+    "early_end": r"interrupted|incomplete|ended early|before it finished|stop_reason",
+    "stall": r"ReadTimeout|timed out|timeout",
+}
+
+
+def facts(shape: Scenario, request: dict[str, Any]) -> Facts:
+    ids = wire.Ids(shape.name, request, 0)
+    final = shape.reply(len(shape.replies) - 1)  # what the last retry gets
+    if final.error is not None:
+        return Facts("", None, (), "http", _error_names(final.error.status, final.error.type))
+    message = wire.build_message(final, request, ids)
+    events = wire.stream_events(message, final.pings, final.pings_after_stop)
+    text = next((b["text"] for b in message["content"] if b["type"] == "text" and b["text"]), "")
+    tools = tuple(b["name"] for b in message["content"] if b["type"] == "tool_use")
+    interrupt = final.interrupt
+    if interrupt is None:
+        return Facts(text, message["stop_reason"], tools, None)
+    stop = wire.interrupt_index(events, interrupt.after_chars, interrupt.at)
+    sent = [
+        e["delta"]["text"]
+        for e in events[:stop]
+        if e["type"] == "content_block_delta" and e["delta"]["type"] == "text_delta"
+    ]
+    partial = "".join(sent)
+    if interrupt.error is not None:
+        names = _error_names(interrupt.error.status, interrupt.error.type)
+        return Facts(text, None, (), "error_event", names, partial)
+    kind = "cut" if interrupt.cut else "early_end" if interrupt.end else "stall"
+    return Facts(text, None, (), kind, FAILURE_NAMES[kind], partial)
+
+
+def _error_names(status: int, error_type: str) -> str:
+    """A message may name the error by its type, its status or the SDK's class for it."""
+    classes = [
+        cls.__name__
+        for cls in vars(anthropic).values()
+        if isinstance(cls, type)
+        and issubclass(cls, anthropic.APIStatusError)
+        and getattr(cls, "status_code", None) == status
+    ]
+    return "|".join(re.escape(n) for n in [error_type, str(status), *classes])
+
+
+# --- running one cell -----------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    output: str
+    exit_code: int
+    crash: str | None = None  # the last traceback line of an uncaught exception
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def run_python(path: Path) -> Run:
+    """Run a sample as `python path` would, in this process (a new interpreter per cell
+    would cost a second each); stdout and stderr interleave as in a terminal."""
+    buffer = io.StringIO()
+    argv, sys.argv = sys.argv, [str(path)]
+    exit_code, crash = 0, None
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            runpy.run_path(str(path), run_name="__main__")
+    except SystemExit as exit:
+        if isinstance(exit.code, int) or exit.code is None:
+            exit_code = exit.code or 0
+        else:
+            buffer.write(f"{exit.code}\n")
+            exit_code = 1
+    except Exception as error:  # noqa: BLE001 - a crash is a result here, reported by name
+        exit_code = 1
+        crash = traceback.format_exception_only(error)[-1].strip()
+    finally:
+        sys.argv = argv
+    return Run(buffer.getvalue(), exit_code, crash)
+
+
+def run_shell(path: Path, env: dict[str, str]) -> Run:
+    result = subprocess.run(
+        ["bash", str(path)], env=env, capture_output=True, text=True, timeout=30
+    )
+    crash = None
+    if "Traceback (most recent call last)" in result.stderr:
+        crash = result.stderr.strip().splitlines()[-1]
+    return Run(result.stdout + result.stderr, result.returncode, crash)
+
+
+# --- verdicts -------------------------------------------------------------------------------
+
+
+def verdict(sample: Sample, shape: str, facts: Facts, run: Run, prints_text: bool) -> list[str]:
+    """Everything wrong with what the sample did with this answer (empty: it coped)."""
+    where = f"{_shown(sample.path)} against shape {shape!r}"
+    problems = []
+    if run.crash:
+        if facts.failure is None or sample.handles_errors:
+            return [f"{where}: crashed with {run.crash}\n{run.output}"]
+        return []  # a sample that does not handle errors may raise; its page links the fix
+    out = run.output
+    succeeded = facts.failure is None or (facts.failure == "stall" and run.exit_code == 0)
+    if succeeded:
+        if run.exit_code != 0:
+            problems.append(f"exited {run.exit_code} on a complete answer")
+        shown = facts.text[:PREFIX]
+        if prints_text and shown and shown not in out:
+            problems.append(f"did not print the answer's text (expected {shown!r})")
+        stop = facts.stop_reason
+        if facts.failure is None and stop not in ("end_turn", "tool_use") and stop not in out:
+            problems.append(f"did not say the answer stopped for {stop!r}")
+        if not facts.tools_called:
+            named = [t["name"] for t in client_tools(sample.request) if t["name"] in out]
+            if named:
+                problems.append(f"printed tool name {named[0]!r} though no tool was called")
+    elif sample.handles_errors:
+        if run.exit_code == 0:
+            problems.append(f"exited 0 after a failure ({facts.failure})")
+        lines = [line for line in out.splitlines() if line.strip()]
+        if not any(re.search(facts.names, line, re.IGNORECASE) for line in lines[-2:]):
+            problems.append(f"no closing line names the error (one of: {facts.names})")
+        kept = facts.partial[:PREFIX]
+        if prints_text and kept and kept not in out:
+            problems.append(f"lost the text it had already received ({kept!r})")
+    return [f"{where}: {p}\n--- it printed ---\n{out}" for p in problems]
+
+
+def _shown(path: Path) -> str:
+    return rel(path) if path.is_relative_to(SNIPPETS) else str(path)
+
+
+def page_links_troubleshooting(sample: Sample, pages_text: dict[Path, str]) -> bool:
+    """Some page that shows the sample links the troubleshooting page for failures."""
+    include = re.compile(rf'--8<--\s+"{re.escape(sample.path.name)}(?::[\w-]+)?"')
+    shown_on = [p for p, text in pages_text.items() if include.search(text)]
+    handled_here = DOCS / TROUBLESHOOTING
+    return any(p == handled_here or _links(p, pages_text[p]) for p in shown_on)
+
+
+def _links(page: Path, text: str) -> bool:
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        resolved = os.path.normpath(page.parent / target)
+        if Path(resolved) == DOCS / TROUBLESHOOTING:
+            return True
+    return False

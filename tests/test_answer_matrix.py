@@ -1,0 +1,279 @@
+"""Every sample against every answer the API could give to the request it sends.
+
+A cell runs one sample live against the emulator, which answers the sample's first request
+with one shape (`tests/emulator/shapes/` and the unmatched scenarios) and any later request
+naturally. Nothing here changes when a sample or a shape is added. The page
+`docs/reference/answer-matrix.md` shows every cell's outcome; `make outputs` rewrites it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import ssl
+from pathlib import Path
+
+import pytest
+import trustme
+
+from tests.emulator import Emulator
+from tests.emulator.scenarios import load_scenarios, shapes
+from tests.support import matrix, sdk_internals
+from tests.support.paths import DOCS, SNIPPETS, rel
+from tests.support.samples import SPECIAL
+
+SAMPLES = matrix.samples()
+SHAPES = shapes(load_scenarios())
+CELLS = [
+    pytest.param(sample, name, id=f"{sample.name}-{name}")
+    for sample in SAMPLES
+    for name, shape in SHAPES.items()
+    if matrix.compatible(shape, sample.request)
+]
+PAGE = DOCS / "reference" / "answer-matrix.md"
+START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
+COLUMNS = ("completes (exit 0)", "stops with a message", "raises")
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    """One emulator for every cell, on plain HTTP for the SDK and HTTPS for curl."""
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("api.anthropic.com").configure_cert(context)
+    home = tmp_path_factory.mktemp("curl-home")
+    authority.cert_pem.write_to_path(str(home / "ca.pem"))
+    with Emulator(tls=context) as emu:
+        (home / ".curlrc").write_text(
+            f'connect-to = "api.anthropic.com:443:127.0.0.1:{emu.tls_port}"\n'
+            f'cacert = "{home / "ca.pem"}"\n'
+        )
+        emu.curl_home = home
+        yield emu
+
+
+@pytest.fixture
+def run_cell(emulator, sample_env, monkeypatch):
+    """Run `sample` with `shape` answering its first request; no real waits: retries do
+    not sleep and a client without its own timeout gives up on a stall after 0.3 s."""
+    sdk_internals.no_retry_wait(monkeypatch)
+    sdk_internals.short_default_read_timeout(monkeypatch, 0.3)
+    sdk_internals.reuse_tls_context(monkeypatch)
+    sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+
+    def run(sample: matrix.Sample, shape: str) -> matrix.Run:
+        emulator.begin_run(shape)
+        try:
+            if sample.path.suffix == ".sh":
+                env = {
+                    "PATH": os.environ["PATH"],
+                    "HOME": str(emulator.curl_home),
+                    "CURL_HOME": str(emulator.curl_home),
+                    "ANTHROPIC_API_KEY": matrix.KEY,
+                }
+                return matrix.run_shell(sample.path, env)
+            return matrix.run_python(sample.path)
+        finally:
+            emulator.begin_run(None)
+
+    return run
+
+
+_PRINTS_TEXT: dict[str, bool] = {}
+
+
+def prints_text(sample: matrix.Sample, run) -> bool:
+    """Whether the sample shows the answer's text: judged once, on the plain text shape."""
+    if sample.name not in _PRINTS_TEXT:
+        facts = matrix.facts(SHAPES["text"], sample.request)
+        _PRINTS_TEXT[sample.name] = facts.text[: matrix.PREFIX] in run(sample, "text").output
+    return _PRINTS_TEXT[sample.name]
+
+
+@pytest.fixture(scope="session")
+def outcomes(request):
+    """Every cell's outcome; under `make outputs`, written to the page at the end."""
+    found: dict[tuple[str, str], tuple[int, str]] = {}
+    yield found
+    if request.config.getoption("--update-outputs") and found:
+        write_page(found)
+
+
+@pytest.mark.parametrize(("sample", "shape"), CELLS)
+def test_sample_survives_the_answer(sample, shape, run_cell, outcomes, request):
+    if sample.path.suffix == ".sh" and not shutil.which("curl"):
+        pytest.fail("curl is not installed: the curl sample needs it", pytrace=False)
+    facts = matrix.facts(SHAPES[shape], sample.request)
+    result = run_cell(sample, shape)
+    problems = matrix.verdict(sample, shape, facts, result, prints_text(sample, run_cell))
+    if result.crash and facts.failure and not sample.handles_errors:
+        if not matrix.page_links_troubleshooting(sample, pages_text()):
+            problems.append(
+                f"{rel(sample.path)} raises on shape {shape!r} ({result.crash}), and no page "
+                f"that shows it links {matrix.TROUBLESHOOTING}: add the link"
+            )
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+    outcome = cell_outcome(result)
+    outcomes[(sample.name, shape)] = outcome
+    if not request.config.getoption("--update-outputs"):
+        shown = page_cells().get((sample.name, shape))
+        if shown != outcome:
+            pytest.fail(
+                f"{rel(PAGE)} shows {sample.name} against {shape!r} as {describe(shown)}, "
+                f"but it {describe(outcome)}. The table is generated: run `make outputs`.",
+                pytrace=False,
+            )
+
+
+def test_page_lists_exactly_the_cells():
+    listed = set(page_cells())
+    cells = {(p.values[0].name, p.values[1]) for p in CELLS}
+    extra, missing = sorted(listed - cells), sorted(cells - listed)
+    assert not extra and not missing, (
+        f"{rel(PAGE)} is out of date (cells it lists that do not exist: {extra[:5]}; "
+        f"cells it lacks: {missing[:5]}). It is generated: run `make outputs`."
+    )
+
+
+def test_every_sample_that_sends_a_request_is_in_the_matrix():
+    in_matrix = {p.values[0].name for p in CELLS}
+    silent = {name for name, case in SPECIAL.items() if not case.uses_api}
+    snippets = {p.stem for p in SNIPPETS.iterdir() if p.suffix in (".py", ".sh")}
+    assert in_matrix == snippets - silent, (
+        f"samples outside the matrix: {sorted(snippets - silent - in_matrix)} "
+        "(record their cassettes with `make record`)"
+    )
+
+
+ASSUMES_A_TOOL_CALL = """
+import anthropic
+
+client = anthropic.Anthropic()
+with client.messages.stream(
+    model="claude-sonnet-4-6",
+    max_tokens=1024,
+    tools=[{"name": "get_weather", "input_schema": {"type": "object"}}],
+    messages=[{"role": "user", "content": "Weather in Paris?"}],
+) as stream:
+    message = stream.get_final_message()
+call = next(block for block in message.content if block.type == "tool_use")
+print(call.name, call.input)
+"""
+
+
+def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_path):
+    """The mistake that crashed 5 of 97 real runs: the model answered in text instead."""
+    snippet = tmp_path / "assumes_a_tool_call.py"
+    snippet.write_text(ASSUMES_A_TOOL_CALL, encoding="utf-8")
+    request = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 1024,
+        "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
+        "messages": [{"role": "user", "content": "Weather in Paris?"}],
+    }
+    sample = matrix.Sample(snippet, request)
+    assert matrix.compatible(SHAPES["tools_text_only"], request)
+    assert not matrix.verdict(
+        sample,
+        "tool_use",
+        matrix.facts(SHAPES["tool_use"], request),
+        run_cell(sample, "tool_use"),
+        False,
+    ), "the recorded answer (a tool call) is handled"
+    facts = matrix.facts(SHAPES["tools_text_only"], request)
+    problems = matrix.verdict(
+        sample, "tools_text_only", facts, run_cell(sample, "tools_text_only"), False
+    )
+    assert problems, "a text-only answer must fail this sample"
+    assert str(snippet) in problems[0] and "'tools_text_only'" in problems[0]
+    assert "crashed with StopIteration" in problems[0]
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def cell_outcome(result: matrix.Run) -> tuple[int, str]:
+    """(column, detail): 0 completes, 1 stops with a message (exit code), 2 raises (what)."""
+    if result.crash:
+        return (2, result.crash.split(":")[0])
+    if result.exit_code == 0:
+        return (0, "")
+    return (1, f"exit {result.exit_code}")
+
+
+def describe(outcome: tuple[int, str] | None) -> str:
+    if outcome is None:
+        return "missing"
+    column, detail = outcome
+    return COLUMNS[column] + (f" ({detail})" if detail else "")
+
+
+_GROUP = re.compile(
+    r"(?P<names>(?:`\w+`(?:, )?)+|every (?:other )?sample)(?: \((?P<detail>[^)]*)\))?"
+)
+EVERY_OTHER = "every other sample"
+
+
+def compatible_samples(shape: str) -> set[str]:
+    return {p.values[0].name for p in CELLS if p.values[1] == shape}
+
+
+def page_cells() -> dict[tuple[str, str], tuple[int, str]]:
+    """The cells the page shows: `sample` names grouped by outcome; the largest group of a
+    row may say "every other sample" (every sample of the row not named elsewhere)."""
+    text = PAGE.read_text(encoding="utf-8")
+    table = text[text.index(START) : text.index(END)]
+    cells: dict[tuple[str, str], tuple[int, str]] = {}
+    for line in table.splitlines():
+        parts = [p.strip() for p in line.strip().strip("|").split("|")]
+        if len(parts) != 2 + len(COLUMNS) or not parts[0].startswith("`"):
+            continue
+        shape, rest = parts[0].strip("`"), None
+        for column, entries in enumerate(parts[2:]):
+            for group in _GROUP.finditer(entries):
+                if group["names"].startswith("every"):
+                    rest = (column, group["detail"] or "")
+                    continue
+                for name in re.findall(r"`(\w+)`", group["names"]):
+                    cells[(name, shape)] = (column, group["detail"] or "")
+        if rest is not None:
+            for name in compatible_samples(shape) - {n for n, s in cells if s == shape}:
+                cells[(name, shape)] = rest
+    return cells
+
+
+def write_page(found: dict[tuple[str, str], tuple[int, str]]) -> None:
+    rows = [
+        f"| Shape | What the API sends | {' | '.join(c.capitalize() for c in COLUMNS)} |",
+        "|" + " --- |" * (2 + len(COLUMNS)),
+    ]
+    for name, shape in SHAPES.items():
+        outcomes = {s: o for (s, n), o in found.items() if n == name}
+        groups: dict[tuple[int, str], list[str]] = {}
+        for sample, outcome in sorted(outcomes.items()):
+            groups.setdefault(outcome, []).append(sample)
+        largest = max(groups, key=lambda o: len(groups[o]), default=None)
+        columns: list[list[str]] = [[] for _ in COLUMNS]
+        for (column, detail), samples in sorted(groups.items()):
+            named = ", ".join(f"`{s}`" for s in samples)
+            if (column, detail) == largest and len(samples) > 3:
+                named = EVERY_OTHER if len(groups) > 1 else "every sample"
+            columns[column].append(named + (f" ({detail})" if detail else ""))
+        # "every other sample" goes last in its cell, after the named groups
+        cells = ["; ".join(sorted(c, key=lambda g: g.startswith("every"))) or "—" for c in columns]
+        rows.append(f"| `{name}` | {shape.description} | {' | '.join(cells)} |")
+    text = PAGE.read_text(encoding="utf-8")
+    before, after = text[: text.index(START) + len(START)], text[text.index(END) :]
+    PAGE.write_text(before + "\n" + "\n".join(rows) + "\n" + after, encoding="utf-8")
+
+
+_PAGES: dict[Path, str] = {}
+
+
+def pages_text() -> dict[Path, str]:
+    if not _PAGES:
+        _PAGES.update({p: p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")})
+    return _PAGES

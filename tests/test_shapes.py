@@ -1,0 +1,201 @@
+"""The answer-shape catalogue: each shape keeps the real wire format, validates against the
+pinned SDK's types, and together they produce every member of the SDK's stream unions."""
+
+from __future__ import annotations
+
+import json
+import typing
+
+import httpx2
+import pydantic
+import pytest
+from anthropic.types import (
+    ContentBlock,
+    RawContentBlockDelta,
+    RawMessageStreamEvent,
+    StopReason,
+)
+
+from tests.emulator import Emulator
+from tests.emulator.scenarios import load_scenarios, shapes
+from tests.support import matrix
+from tests.support.sse import parse_events
+
+SHAPES = shapes(load_scenarios())
+EVENT = pydantic.TypeAdapter(RawMessageStreamEvent)
+
+# Union members no shape produces, each with its reason. Empty today: an SDK bump that adds
+# a member fails test_every_sdk_union_member_has_a_shape until a shape or a reason is added.
+EXEMPT: dict[str, str] = {}
+
+# What a request holds to meet each requirement of `matrix.requirements`.
+_SERVER_TOOLS = {
+    "web_search": {"type": "web_search_20250305", "name": "web_search"},
+    "web_fetch": {"type": "web_fetch_20250910", "name": "web_fetch"},
+    "code_execution": {"type": "code_execution_20250825", "name": "code_execution"},
+    "tool_search": {"type": "tool_search_tool_regex_20251119", "name": "tool_search_tool_regex"},
+}
+
+
+def suitable_request(shape) -> dict:
+    """A streaming request the real API could answer with this shape."""
+    needs = matrix.requirements(shape)
+    body: dict = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 2048,
+        "stream": True,
+        "messages": [{"role": "user", "content": "What's the weather like in Paris?"}],
+    }
+    tools = []
+    if "tools" in needs:
+        tool = {
+            "name": "get_weather",
+            "input_schema": {"type": "object", "properties": {"location": {"type": "string"}}},
+        }
+        if "eager_input_streaming" in needs:
+            tool["eager_input_streaming"] = True
+        tools.append(tool)
+    for need in needs:
+        if need.startswith("server:"):
+            tools.append(
+                _SERVER_TOOLS.get(need.removeprefix("server:"), _SERVER_TOOLS["web_search"])
+            )
+    if tools:
+        body["tools"] = tools
+    if "thinking" in needs:
+        body["thinking"] = {"type": "enabled", "budget_tokens": 1024}
+        if "thinking_omitted" in needs:
+            body["thinking"]["display"] = "omitted"
+    if "stop_sequences" in needs:
+        body["stop_sequences"] = ["END"]
+    return body
+
+
+@pytest.fixture(scope="module")
+def streams():
+    """Every streaming shape's events, as sent for its suitable request."""
+    found = {}
+    with Emulator() as emu, httpx2.Client(timeout=0.5) as client:
+        for name, shape in SHAPES.items():
+            if shape.reply(0).error is not None:
+                continue
+            data = b""
+            with client.stream(
+                "POST",
+                f"{emu.base_url(name)}/v1/messages",
+                json=suitable_request(shape),
+                headers={"x-api-key": matrix.KEY},
+            ) as response:
+                try:
+                    for chunk in response.iter_bytes():
+                        data += chunk
+                except (httpx2.RemoteProtocolError, httpx2.ReadTimeout):
+                    pass  # the cut and stall shapes
+            found[name] = parse_events(data) if data else []
+    return found
+
+
+def members(union) -> set[str]:
+    """The `type` literals (or the literals themselves) of one of the SDK's unions."""
+    args = typing.get_args(union)
+    if args and typing.get_origin(union) is typing.Annotated:
+        args = typing.get_args(args[0])
+    if typing.get_origin(union) is typing.Literal:
+        return set(args)
+    return {typing.get_args(m.model_fields["type"].annotation)[0] for m in args}
+
+
+@pytest.mark.parametrize("name", [n for n, s in SHAPES.items() if s.reply(0).error is None])
+def test_shape_validates_against_the_sdk_types(streams, name):
+    """Strictly, field by field; a type the SDK does not know only where the shape says so
+    (its name starts with `unknown_`), since those shapes exist to send one."""
+    unknown = []
+    for event, line in streams[name]:
+        if event == "ping":
+            assert line == '{"type": "ping"}'
+            continue
+        data = json.loads(line)
+        assert data["type"] == event
+        if event == "error":
+            continue
+        types = {
+            event,
+            data.get("delta", {}).get("type"),
+            data.get("content_block", {}).get("type"),
+        } - {None}
+        new = types - KNOWN
+        if new:
+            unknown += sorted(new)
+            continue
+        model = EVENT.validate_python(data, strict=True)
+        assert not model.model_extra, f"{name}: {event} has fields the SDK lacks"
+    if name.startswith("unknown_"):
+        assert unknown, f"shape {name} should send a type the SDK does not know"
+    else:
+        assert not unknown, f"shape {name} sends types the SDK does not know: {unknown}"
+
+
+KNOWN = (
+    members(RawMessageStreamEvent)
+    | members(RawContentBlockDelta)
+    | members(ContentBlock)
+    | {"error", "ping"}
+)
+
+
+def test_every_sdk_union_member_has_a_shape(streams):
+    produced: set[str] = set()
+    for events in streams.values():
+        for event, line in events:
+            data = json.loads(line)
+            produced.add(event)
+            produced.add(data.get("delta", {}).get("type"))
+            produced.add(data.get("delta", {}).get("stop_reason"))
+            produced.add(data.get("content_block", {}).get("type"))
+    wanted = (
+        members(RawMessageStreamEvent)
+        | members(RawContentBlockDelta)
+        | members(ContentBlock)
+        | members(StopReason)
+    )
+    missing = sorted(wanted - produced - set(EXEMPT))
+    assert not missing, (
+        f"the pinned SDK knows {missing}, which no shape in tests/emulator/shapes/ produces: "
+        "add a shape (or a reason to EXEMPT in this file)"
+    )
+
+
+def test_shapes_are_described_and_loaded_once():
+    assert len(SHAPES) >= 45
+    for shape in SHAPES.values():
+        assert shape.description.strip() and "\n" not in shape.description.strip()
+
+
+@pytest.fixture(scope="module")
+def sdk_client():
+    import anthropic
+
+    with Emulator() as emu:
+        yield lambda shape: anthropic.Anthropic(base_url=emu.base_url(shape), api_key=matrix.KEY)
+
+
+def test_what_the_events_guide_says_the_sdk_does_with_unknown_types(sdk_client):
+    """docs/guides/python-events.md, "What your code must expect"."""
+    from anthropic.types import TextBlock
+
+    request = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 256,
+        "messages": [{"role": "user", "content": "Hi"}],
+    }
+    with sdk_client("unknown_block_first").messages.stream(**request) as stream:
+        first = stream.get_final_message().content[0]
+    assert isinstance(first, TextBlock) and first.type == "mind_map" and first.text is None
+
+    events = sdk_client("unknown_event").messages.create(**request, stream=True)
+    assert "message_annotation" in [event.type for event in events]
+
+    with sdk_client("refusal_no_text").messages.stream(**request) as stream:
+        assert stream.get_final_message().content == []
+        with pytest.raises(RuntimeError):
+            stream.get_final_text()

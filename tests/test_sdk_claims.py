@@ -185,7 +185,7 @@ def test_x_should_retry_overrides_the_status(monkeypatch):
 
 
 def test_nothing_is_retried_once_a_200_stream_has_started():
-    body = Body([sse(START, *text_block(0, "Hel"))], httpx2.RemoteProtocolError("cut"))
+    body = Body([sse(START, *text_block(0, "He"))], httpx2.RemoteProtocolError("cut"))
     calls = []
     client = client_serving(body, max_retries=2)
     client._client._transport.handler = lambda request, h=client._client._transport.handler: (
@@ -239,7 +239,7 @@ def test_the_nonstreaming_refusal_needs_the_default_timeout():
 
 def test_a_clean_early_end_raises_nothing_and_leaves_stop_reason_none():
     """Finding 2: the SDK does not check that message_stop arrived."""
-    client = client_serving(Body([sse(START, *text_block(0, "Hel", "lo"))]))
+    client = client_serving(Body([sse(START, *text_block(0, "He", "llo"))]))
     with client.messages.stream(**REQUEST) as stream:
         message = stream.get_final_message()
     assert message.stop_reason is None and stream.get_final_text() == "Hello"
@@ -274,7 +274,7 @@ def test_exceptions_that_do_not_derive_from_anthropic_error():
         {
             "type": "content_block_delta",
             "index": 0,
-            "delta": {"type": "input_json_delta", "partial_json": '{"a": tru]'},
+            "delta": {"type": "input_json_delta", "partial_json": '{"a": tr]'},
         },
     ]
     with pytest.raises(ValueError):

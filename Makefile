@@ -25,6 +25,9 @@ $(ENV_READY): requirements.lock
 	@$(PYTHON) -m tests.support.tools venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@# The site's own package (streamdocs/: Markdown extensions, post-build step) is imported
+	@# from this checkout by both generators: a .pth file puts the repository on the path.
+	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "streamdocs-checkout.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
 	@touch $@
 
 serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with live reload
@@ -32,8 +35,9 @@ serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with li
 
 build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m streamdocs.postbuild site
 
-lint: $(ENV_READY) ## Lint the Python (snippets, tests, hooks)
+lint: $(ENV_READY) ## Lint the Python (snippets, tests, streamdocs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

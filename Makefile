@@ -14,7 +14,7 @@ ENV_READY := $(VENV)/.installed-from-lock
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium libatomic curl
 
-.PHONY: help serve build test tools lint record record-live outputs bench lock clean audit screenshots
+.PHONY: help serve build zensical test tools lint record record-live outputs bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,11 @@ serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with li
 build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m streamdocs.postbuild site
+
+# Zensical reads the same mkdocs.yml and runs the same Markdown extensions (streamdocs/);
+# the build prints what it cannot yet do the way MkDocs does (README: Zensical).
+zensical: $(ENV_READY) ## Build the site with Zensical into site-zensical/ (strict), then the post-build step
+	$(BIN)/python -m streamdocs.build_zensical site-zensical
 
 lint: $(ENV_READY) ## Lint the Python (snippets, tests, streamdocs)
 	$(BIN)/ruff check .
@@ -89,4 +94,4 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that pa
 	rm -rf .lock-env
 
 clean: ## Remove the environment and build output
-	rm -rf $(VENV) site .pytest_cache .coverage
+	rm -rf $(VENV) site site-zensical .cache .pytest_cache .coverage

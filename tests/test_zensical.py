@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from streamdocs import build_zensical
 from streamdocs.markdown import sdk_facts, versions
+from tests.support import site
 from tests.support.paths import DOCS, ROOT
 
 FIGURE = re.compile(r'<figure class="event-flow-figure">.*?</figure>', re.S)
@@ -102,9 +105,9 @@ def differences(mkdocs: Path, zensical: Path) -> tuple[dict[str, list[str]], dic
             seen[f"theme: {what}"] += bool(mark.search(a))
             if bool(mark.search(a)) != bool(mark.search(b)):
                 found.setdefault("theme", []).append(f"{page}: {what}")
-        for text, site in ((a, "MkDocs"), (b, "Zensical")):
+        for text, generator in ((a, "MkDocs"), (b, "Zensical")):
             if re.search(r"(<|&lt;)!-- (md|sdk|version):", text):
-                found.setdefault("placeholder left", []).append(f"{site}: {page}")
+                found.setdefault("placeholder left", []).append(f"{generator}: {page}")
     return found, seen
 
 
@@ -144,3 +147,24 @@ def test_the_readme_lists_exactly_the_known_gaps():
         assert "no known gaps" in section
     for name in build_zensical.SEEN_BY_HAND:
         assert f"*{name}*:" in section, f"README does not list what was seen by hand: {name}"
+
+
+@pytest.mark.parametrize("generator", ["mkdocs", "zensical"])
+def test_a_writers_mistake_stops_either_build_naming_page_and_fix(tmp_path, generator):
+    """The extensions fail the same way under both: the page, the cassette and the fix."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "cassettes").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- md:recorded no_such_case -->\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Scratch\nmarkdown_extensions:\n  - streamdocs.markdown.shortcodes\n"
+    )
+    if generator == "mkdocs":
+        result = site.build(tmp_path / "site", tmp_path / "mkdocs.yml")
+        named = "Error reading page 'index.md'"
+    else:
+        result = build_zensical.build(tmp_path / "site", tmp_path / "mkdocs.yml")
+        named = "docs/index.md: "
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert named in output, output
+    assert "cassettes/no_such_case.yaml does not exist. Record it with `make record`." in output

@@ -14,7 +14,7 @@ ENV_READY := $(VENV)/.installed-from-lock
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium libatomic curl
 
-.PHONY: help serve build test tools lint record record-live outputs bench lock clean audit screenshots
+.PHONY: help serve build zensical test tools lint record record-live outputs bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ $(ENV_READY): requirements.lock
 	@$(PYTHON) -m tests.support.tools venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@# The site's own package (streamdocs/: Markdown extensions, post-build step) is imported
+	@# from this checkout by both generators: a .pth file puts the repository on the path.
+	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "streamdocs-checkout.pth").write_text(str(pathlib.Path.cwd()) + "\n")'
 	@touch $@
 
 serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with live reload
@@ -32,8 +35,14 @@ serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with li
 
 build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m streamdocs.postbuild site
 
-lint: $(ENV_READY) ## Lint the Python (snippets, tests, hooks)
+# Zensical reads the same mkdocs.yml and runs the same Markdown extensions (streamdocs/);
+# the build prints what it cannot yet do the way MkDocs does (README: Zensical).
+zensical: $(ENV_READY) ## Build the site with Zensical into site-zensical/ (strict), then the post-build step
+	$(BIN)/python -m streamdocs.build_zensical site-zensical
+
+lint: $(ENV_READY) ## Lint the Python (snippets, tests, streamdocs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -87,4 +96,4 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that pa
 	rm -rf .lock-env
 
 clean: ## Remove the environment and build output
-	rm -rf $(VENV) site .pytest_cache .coverage
+	rm -rf $(VENV) site site-zensical .cache .pytest_cache .coverage

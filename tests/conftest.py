@@ -173,3 +173,18 @@ def built_site(tmp_path_factory):
     result = site.build(site_dir)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
     return site_dir
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory):
+    """The same sources built once by Zensical (`make zensical`), in a scratch copy: Zensical
+    writes only inside the project, and keeps a cache there."""
+    from streamdocs import build_zensical
+    from tests.support.paths import copy_project
+
+    root = copy_project(
+        tmp_path_factory.mktemp("zensical"), ["mkdocs.yml", "docs", "snippets", "cassettes"]
+    )
+    result = build_zensical.build(root / "site", root / "mkdocs.yml")
+    assert result.returncode == 0, f"zensical build failed:\n{result.stdout}\n{result.stderr}"
+    return root / "site"

@@ -1,37 +1,25 @@
 """The `<!-- sdk:NAME -->` placeholders show what the installed SDK does.
 
-docs/_theme/hooks/sdk_facts.py asks the SDK at build time; these tests check its
-answers against the SDK by other means, and that the built pages show them, so an
-SDK bump that changes a retried status, a default timeout, the non-streaming limit or
-the error-code map changes the pages, or fails here.
+streamdocs/markdown/sdk_facts.py (a Markdown extension) asks the SDK at build time;
+these tests check its answers against the SDK by other means, and that the built
+pages show them, so an SDK bump that changes a retried status, a default timeout,
+the non-streaming limit or the error-code map changes the pages, or fails here.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from types import SimpleNamespace
 
 import anthropic
 import httpx2
 import pytest
 from anthropic._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
 from anthropic._error_classes import ERROR_CLASSES
-from mkdocs.exceptions import PluginError
+from markdown import Markdown
 
-from tests.support.paths import DOCS, ROOT
-
-HOOKS = ROOT / "docs" / "_theme" / "hooks"
-
-
-def _hook():
-    spec = importlib.util.spec_from_file_location("sdk_facts_hook", HOOKS / "sdk_facts.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-HOOK = _hook()
+from streamdocs import BuildError
+from streamdocs.markdown import sdk_facts as HOOK
+from tests.support.paths import DOCS
 
 
 def test_retried_statuses_are_the_sdks():
@@ -90,7 +78,11 @@ def test_built_pages_show_the_sdks_values(built_site):
         assert not re.search(r"(<|&lt;)!-- (sdk|version):", text), f"{path}: placeholder left"
 
 
-def test_an_unknown_placeholder_fails_the_build_by_page():
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))
-    with pytest.raises(PluginError, match=r"docs/index\.md: unknown placeholder `sdk:nope`"):
-        HOOK.on_page_markdown("<!-- sdk:nope -->", page=page, config={}, files=None)
+def test_the_extension_fills_a_page_and_rejects_an_unknown_placeholder():
+    md = Markdown(extensions=["streamdocs.markdown.sdk_facts"])
+    html = md.convert("Retries: <!-- sdk:max-retries -->.")
+    assert html == f"<p>Retries: {DEFAULT_MAX_RETRIES}.</p>", html
+    with pytest.raises(BuildError, match=r"unknown placeholder `sdk:nope` \(known: max-retries"):
+        Markdown(extensions=["streamdocs.markdown.sdk_facts"]).convert("<!-- sdk:nope -->")
+    with pytest.raises(BuildError, match=r"docs/index\.md: unknown placeholder `sdk:nope`"):
+        HOOK.fill("<!-- sdk:nope -->", "docs/index.md: ")

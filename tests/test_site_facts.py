@@ -8,20 +8,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import tomllib
 import typing
 from importlib.metadata import metadata, version
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from anthropic._constants import ANTHROPIC_API_VERSION
 from anthropic.resources.messages.messages import DEPRECATED_MODELS
 from anthropic.types import Model
-from mkdocs.exceptions import PluginError
+from markdown import Markdown
 
+from streamdocs import BuildError
+from streamdocs.markdown import versions as versions_extension
 from tests.support.paths import DOCS, ROOT, SNIPPETS, rel
 
 PAGES = sorted(DOCS.rglob("*.md"))
@@ -145,18 +145,11 @@ def test_built_versions_page_shows_the_installed_sdk(built_site):
     )
 
 
-def _versions_hook():
-    path = ROOT / "docs" / "_theme" / "hooks" / "versions.py"
-    spec = importlib.util.spec_from_file_location("versions_hook", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_versions_hook_rejects_an_unknown_placeholder():
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="versions.md"))
-    with pytest.raises(PluginError, match=r"docs/versions\.md: unknown placeholder `version:sdk`"):
-        _versions_hook().on_page_markdown("<!-- version:sdk -->", page=page, config={}, files=None)
+def test_versions_extension_rejects_an_unknown_placeholder():
+    with pytest.raises(BuildError, match=r"docs/versions\.md: unknown placeholder `version:sdk`"):
+        versions_extension.fill("<!-- version:sdk -->", "docs/versions.md: ")
+    with pytest.raises(BuildError, match=r"unknown placeholder `version:sdk`"):
+        Markdown(extensions=["streamdocs.markdown.versions"]).convert("<!-- version:sdk -->")
 
 
 def _normal(name: str) -> str:
@@ -201,14 +194,20 @@ def test_the_sdk_bump_is_the_workflow_the_versions_page_describes():
     assert ecosystems == ["github-actions"], f"Dependabot bumps {ecosystems}, not only actions"
 
 
-def test_the_api_scope_hook_skips_only_what_no_page_documents():
-    """docs/_theme/hooks/api_scope.py keeps griffe out of the SDK's beta and organization
+def test_the_api_scope_extension_skips_only_what_no_page_documents():
+    """streamdocs/markdown/api_scope.py keeps griffe out of the SDK's beta and organization
     modules; this fails if griffe drops the method it wraps, or a page documents a skipped one."""
-    path = ROOT / "docs" / "_theme" / "hooks" / "api_scope.py"
-    spec = importlib.util.spec_from_file_location("api_scope_hook", path)
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
     from griffe import GriffeLoader
+
+    from streamdocs.markdown import api_scope as hook
+
+    # Listing the extension is what turns the skip on, in whichever generator loads it.
+    original = GriffeLoader._load_submodules
+    try:
+        Markdown(extensions=["streamdocs.markdown.api_scope"])
+        assert GriffeLoader._load_submodules is hook._load_wanted_submodules
+    finally:
+        GriffeLoader._load_submodules = original
 
     assert callable(getattr(GriffeLoader, "_load_submodules", None)), "griffe renamed its loop"
     loader = GriffeLoader()

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import material
 import pytest
+import zensical
 from mkdocs.config import load_config
 
 from tests.support.paths import DOCS, ROOT, rel
 
 THEME_PARTIALS = Path(material.__file__).parent / "templates" / "partials"
+ZENSICAL_PARTIALS = Path(zensical.__file__).parent / "templates" / "partials"
 OUR_PARTIALS = DOCS / "_theme" / "partials"
 
 # partial -> [(text in Material's copy, what ours has instead)]
@@ -34,6 +36,12 @@ CHANGES = {
 }
 
 LEADING_COMMENT = re.compile(r"\A\{#-.*?-#\}\n", re.DOTALL)
+# A partial may hold Zensical's own copy for Zensical builds (no `mkdocs_version`).
+FOR_MKDOCS_ONLY = re.compile(
+    r"\A\{%- if mkdocs_version is defined %\}\n(?P<mkdocs>.*)"
+    r"\{%- else %\}\n(?P<zensical>.*)\{%- endif %\}\n\Z",
+    re.DOTALL,
+)
 
 
 def test_every_partial_override_is_listed():
@@ -54,6 +62,13 @@ def test_partial_is_the_themes_copy_with_its_stated_change(name):
         )
         expected = expected.replace(theirs, ours, 1)
     actual = LEADING_COMMENT.sub("", (OUR_PARTIALS / name).read_text(encoding="utf-8"))
+    if branches := FOR_MKDOCS_ONLY.match(actual):
+        actual = branches["mkdocs"]
+        zensical = LEADING_COMMENT.sub("", (ZENSICAL_PARTIALS / name).read_text(encoding="utf-8"))
+        assert branches["zensical"] == zensical, (
+            f"{rel(OUR_PARTIALS / name)}: its Zensical branch is not Zensical's own "
+            f"partials/{name}: re-copy it"
+        )
     diff = "".join(
         difflib.unified_diff(
             expected.splitlines(keepends=True),

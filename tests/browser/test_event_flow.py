@@ -53,7 +53,7 @@ def test_each_diagram_matches_its_cassette(built_site):
             assert f"cassettes/{name}.yaml" in root.find(f"{SVG}title").text
             assert _drawn_events(svg) == _wire_events(name), (
                 f"docs/{md.relative_to(DOCS)}: the diagram of {name} differs from "
-                f"cassettes/{name}.yaml; the hook is docs/_theme/hooks/event_flow.py"
+                f"cassettes/{name}.yaml; the extension is streamdocs/markdown/event_flow.py"
             )
             drawn += 1
     assert drawn, "no page uses <!-- md:event-flow CASSETTE -->, so nothing was checked"

@@ -10,8 +10,9 @@ from .paths import ROOT
 
 
 def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` into site_dir; returns the finished process."""
-    return subprocess.run(
+    """`mkdocs build --strict` into site_dir, then the post-build step, as `make build` does;
+    returns the first process that failed, or the last."""
+    result = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -24,6 +25,19 @@ def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.Comp
             "-d",
             str(site_dir),
         ],
+        capture_output=True,
+        text=True,
+        cwd=config.parent,
+    )
+    if result.returncode != 0:
+        return result
+    return postbuild(site_dir, config)
+
+
+def postbuild(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
+    """`python -m streamdocs.postbuild` (llms.txt, page weight) on a built site."""
+    return subprocess.run(
+        [sys.executable, "-m", "streamdocs.postbuild", str(site_dir), "-f", str(config)],
         capture_output=True,
         text=True,
         cwd=config.parent,

@@ -4,8 +4,9 @@
 // Inlined by docs/_theme/main.html, before the theme's bundle runs; the bundle
 // fetches with XMLHttpRequest, so only that is wrapped. If a theme upgrade
 // changes the index's URL, nothing is held and search loads eagerly, as stock.
+// The index is search/search_index.json under MkDocs, search.json under Zensical.
 (function () {
-  var INDEX = /\/search\/search_index\.json$/;
+  var INDEX = /\/search(\/search_index)?\.json$/;
   var open = XMLHttpRequest.prototype.open;
   var send = XMLHttpRequest.prototype.send;
   var held = [];

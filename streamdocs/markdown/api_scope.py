@@ -1,4 +1,4 @@
-"""Build hook: mkdocstrings' loader (griffe) reads only the parts of the SDK the pages use.
+"""Markdown extension: mkdocstrings' loader (griffe) reads only the parts of the SDK the pages use.
 
 griffe loads a package with every submodule. For anthropic that is about 3,200
 modules, and the API pages document objects from a handful (`_exceptions`,
@@ -10,14 +10,20 @@ signature that names a skipped type still renders it, as plain text, as before.
 A page that documents an object under one of them must take that prefix out of
 SKIPPED (tests/test_site_facts.py says which); the strict build then finds it.
 
-griffe has no option for this, so the hook wraps its loader's submodule loop
+griffe has no option for this, so this module wraps its loader's submodule loop
 (GriffeLoader._load_submodules, griffelib 2.4); tests/test_site_facts.py fails if
 that method goes away or the skip stops skipping.
+
+It changes no Markdown: it is an extension only because both MkDocs and Zensical
+load every extension listed in mkdocs.yml before the first page renders, and so
+before mkdocstrings asks griffe for anything (`:::` blocks are rendered inside
+page conversion). Listing it under `markdown_extensions:` is what turns it on.
 """
 
 from __future__ import annotations
 
 from griffe import GriffeLoader
+from markdown import Extension, Markdown
 
 SKIPPED = {
     "anthropic": (
@@ -49,5 +55,15 @@ def _load_wanted_submodules(self, module) -> None:
             self._load_submodule(module, subparts, subpath)
 
 
-def on_startup(command, dirty):
+def scope_griffe() -> None:
+    """Make griffe skip SKIPPED from now on in this process (idempotent)."""
     GriffeLoader._load_submodules = _load_wanted_submodules
+
+
+class ApiScopeExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        scope_griffe()
+
+
+def makeExtension(**kwargs) -> ApiScopeExtension:
+    return ApiScopeExtension(**kwargs)

@@ -1,4 +1,4 @@
-"""Build hook: fill `<!-- version:NAME -->` placeholders from the installed packages.
+"""Markdown extension: fill `<!-- version:NAME -->` placeholders from the installed packages.
 
 The Versions page states what the samples were tested with; reading it from the
 environment at build time means it cannot drift from the lock. An unknown name
@@ -13,7 +13,10 @@ from importlib.metadata import metadata, version
 from importlib.util import find_spec
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from markdown import Extension, Markdown
+
+from streamdocs import BuildError
+from streamdocs.markdown import PRIORITY, Substitution
 
 PLACEHOLDER = re.compile(r"<!-- version:(?P<name>[\w-]+) -->")
 
@@ -23,9 +26,9 @@ def python_minimum() -> str:
     requires = metadata("anthropic")["Requires-Python"] or ""
     match = re.fullmatch(r"\s*>=\s*(3\.\d+)\s*", requires)
     if not match:
-        raise PluginError(
+        raise BuildError(
             f"anthropic declares Requires-Python {requires!r}; "
-            "docs/_theme/hooks/versions.py only reads a plain `>=3.N`"
+            "streamdocs/markdown/versions.py only reads a plain `>=3.N`"
         )
     return match[1]
 
@@ -41,7 +44,7 @@ def api_version() -> str:
             value = ast.literal_eval(node.value)
             if isinstance(value, str):
                 return value
-    raise PluginError("anthropic/_constants.py no longer assigns ANTHROPIC_API_VERSION a string")
+    raise BuildError("anthropic/_constants.py no longer assigns ANTHROPIC_API_VERSION a string")
 
 
 VALUES = {
@@ -52,14 +55,28 @@ VALUES = {
 }
 
 
-def on_page_markdown(markdown, page, config, files):
-    def fill(match: re.Match) -> str:
+def fill(markdown: str, where: str = "") -> str:
+    """The text with every placeholder filled; `where` ("docs/page.md: ") prefixes an error."""
+
+    def value(match: re.Match) -> str:
         name = match["name"]
         if name not in VALUES:
-            raise PluginError(
-                f"docs/{page.file.src_uri}: unknown placeholder `version:{name}` "
-                f"(known: {', '.join(VALUES)})"
+            raise BuildError(
+                f"{where}unknown placeholder `version:{name}` (known: {', '.join(VALUES)})"
             )
         return VALUES[name]()
 
-    return PLACEHOLDER.sub(fill, markdown)
+    return PLACEHOLDER.sub(value, markdown)
+
+
+class VersionsExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(
+            Substitution(md, PLACEHOLDER, lambda match, where: fill(match[0], where)),
+            "streamdocs_versions",
+            PRIORITY,
+        )
+
+
+def makeExtension(**kwargs) -> VersionsExtension:
+    return VersionsExtension(**kwargs)

@@ -1,4 +1,4 @@
-"""Build hook: fill `<!-- sdk:NAME -->` placeholders with what the installed SDK does.
+"""Markdown extension: fill `<!-- sdk:NAME -->` placeholders with what the installed SDK does.
 
 The numbers the pages state about the SDK's behaviour (which statuses it
 retries, its default timeouts, when it refuses a non-streaming request, how
@@ -16,7 +16,10 @@ import anthropic
 import httpx2
 from anthropic._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
 from anthropic._error_classes import ERROR_CLASSES
-from mkdocs.exceptions import PluginError
+from markdown import Extension, Markdown
+
+from streamdocs import BuildError
+from streamdocs.markdown import PRIORITY, Substitution
 
 PLACEHOLDER = re.compile(r"<!-- sdk:(?P<name>[\w-]+) -->")
 
@@ -100,17 +103,28 @@ VALUES = {
 }
 
 
-def fill(markdown: str, where: str) -> str:
+def fill(markdown: str, where: str = "") -> str:
+    """The text with every placeholder filled; `where` ("docs/page.md: ") prefixes an error."""
+
     def value(match: re.Match) -> str:
         name = match["name"]
         if name not in VALUES:
-            raise PluginError(
-                f"docs/{where}: unknown placeholder `sdk:{name}` (known: {', '.join(VALUES)})"
+            raise BuildError(
+                f"{where}unknown placeholder `sdk:{name}` (known: {', '.join(VALUES)})"
             )
         return VALUES[name]()
 
     return PLACEHOLDER.sub(value, markdown)
 
 
-def on_page_markdown(markdown, page, config, files):
-    return fill(markdown, page.file.src_uri)
+class SdkFactsExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(
+            Substitution(md, PLACEHOLDER, lambda match, where: fill(match[0], where)),
+            "streamdocs_sdk_facts",
+            PRIORITY,
+        )
+
+
+def makeExtension(**kwargs) -> SdkFactsExtension:
+    return SdkFactsExtension(**kwargs)

@@ -1,11 +1,11 @@
-"""Build hook: `<!-- md:event-flow CASSETTE -->` draws a cassette's SSE events as inline SVG.
+"""Markdown extension: `<!-- md:event-flow CASSETTE -->` draws a cassette's SSE events as SVG.
 
 The picture is read from the recorded wire (cassettes/CASSETTE.yaml), so it
 cannot drift from it, and it costs no JavaScript: no mermaid, no CDN. Runs of
 deltas for one block collapse to one row ("4 × text_delta").
 
-Registered before shortcodes.py in mkdocs.yml so this shortcode is gone by
-the time that hook rejects unknown ones.
+Its preprocessor runs before streamdocs.markdown.shortcodes' (which rejects
+unknown shortcodes), whatever the order in mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import recorded_cassettes
-from mkdocs.exceptions import PluginError
+from markdown import Extension, Markdown
+
+from streamdocs import BuildError, cassettes
+from streamdocs.markdown import PRIORITY, Substitution
 
 SHORTCODE = re.compile(r"<!-- md:event-flow(?P<args>[^>]*?)-->")
 
@@ -114,23 +115,28 @@ def svg(name: str, sse: str) -> str:
     return f'<figure class="event-flow-figure">{"".join(parts)}{caption}</figure>'
 
 
-def cassette_body(root: Path, name: str, where: str) -> str:
-    data = recorded_cassettes.load(root, name, where)
+def cassette_body(name: str, where: str = "") -> str:
+    data = cassettes.load(name, where)
     try:
         return data["interactions"][0]["response"]["body"]["string"]
     except (KeyError, IndexError, TypeError) as error:
-        raise PluginError(f"cassettes/{name}.yaml holds no response body to draw") from error
+        raise BuildError(f"{where}cassettes/{name}.yaml holds no response body to draw") from error
 
 
-def on_page_markdown(markdown, page, config, files):
-    root = Path(config.config_file_path).parent
+def expand(match: re.Match, where: str = "") -> str:
+    args = match["args"].split()
+    if len(args) != 1:
+        raise BuildError(f"{where}write `<!-- md:event-flow CASSETTE -->`")
+    # Blank lines around it make Markdown treat the figure as one raw HTML block.
+    return f"\n\n{svg(args[0], cassette_body(args[0], where))}\n\n"
 
-    def expand(match: re.Match) -> str:
-        args = match["args"].split()
-        where = page.file.src_uri
-        if len(args) != 1:
-            raise PluginError(f"docs/{where}: write `<!-- md:event-flow CASSETTE -->`")
-        # Blank lines around it make Markdown treat the figure as one raw HTML block.
-        return f"\n\n{svg(args[0], cassette_body(root, args[0], where))}\n\n"
 
-    return SHORTCODE.sub(expand, markdown)
+class EventFlowExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(
+            Substitution(md, SHORTCODE, expand), "streamdocs_event_flow", PRIORITY + 2
+        )
+
+
+def makeExtension(**kwargs) -> EventFlowExtension:
+    return EventFlowExtension(**kwargs)

@@ -1,0 +1,170 @@
+"""MkDocs and Zensical build the same site from the same mkdocs.yml.
+
+Both builds are made once per session (conftest: built_site, zensical_site). The
+comparison names each kind of difference; the names found must be exactly the
+gaps streamdocs/build_zensical.py declares (and the README lists), so a new gap
+fails here, and so does one that closed without the list saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from streamdocs import build_zensical
+from streamdocs.markdown import sdk_facts, versions
+from tests.support import site
+from tests.support.paths import DOCS, ROOT
+
+FIGURE = re.compile(r'<figure class="event-flow-figure">.*?</figure>', re.S)
+RECORDED = re.compile(r'<p class="recorded">.*?</p>', re.S)
+OPEN_GRAPH = re.compile(r'<meta property="og:(?:title|description|type)" content="[^"]*">')
+# What docs/_theme/ adds to every page: main.html's inlined stylesheet and scripts and
+# deferred bundle, and the partials' changes (tests/test_theme_overrides.py).
+THEME_MARKS = {
+    "inlined overrides.css": re.compile(r"<style>/\* Small fixes to stock Material"),
+    "inlined search-on-demand.js": re.compile(r"Material requests the whole search index"),
+    "inlined a11y.js": re.compile(r"Accessibility fixes to elements"),
+    "deferred bundle": re.compile(r'<script src="[^"]*bundle\.[0-9a-f]+\.min\.js" defer>'),
+    "named search dialog": re.compile(r'data-md-component="search" role="dialog" aria-label='),
+    "palette form not mounted by the bundle": re.compile(r"<form [^>]*data-palette-toggle"),
+    "no GitHub API source widget": re.compile(r'^(?![\s\S]*data-md-component="source")'),
+}
+API_REFERENCE = re.compile(r'class="doc doc-')
+SEARCH_ON_DEMAND = ROOT / "docs" / "_theme" / "assets" / "javascripts" / "search-on-demand.js"
+
+
+def _search_index_held(site: Path) -> bool:
+    """Does search-on-demand.js's INDEX pattern match the search index this build wrote?"""
+    pattern = re.search(r"var INDEX = /(.+)/;", SEARCH_ON_DEMAND.read_text(encoding="utf-8"))[1]
+    indexes = [
+        p for name in ("search/search_index.json", "search.json") if (p := site / name).exists()
+    ]
+    return bool(indexes) and all(
+        re.search(pattern.replace("\\/", "/"), "/" + p.relative_to(site).as_posix())
+        for p in indexes
+    )
+
+
+def _pages(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(site.rglob("*.html"))
+    }
+
+
+def _placeholders() -> dict[str, list[tuple[str, str]]]:
+    """Built page -> (kind, value) for each placeholder its source uses."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for source in sorted(DOCS.rglob("*.md")):
+        if "_theme" in source.parts:
+            continue
+        stem = source.relative_to(DOCS).with_suffix("").as_posix()
+        built = "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html"
+        text = source.read_text(encoding="utf-8")
+        for kind, module in (("sdk-facts", sdk_facts), ("versions", versions)):
+            for name in module.PLACEHOLDER.findall(text):
+                found.setdefault(built, []).append((kind, module.VALUES[name]()))
+    return found
+
+
+def differences(mkdocs: Path, zensical: Path) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """(kind of difference -> examples, kind of content -> how much MkDocs' build has)."""
+    found: dict[str, list[str]] = {}
+    kinds = ["pages", "event-flow", "recorded", "placeholders", "open-graph", "api-reference"]
+    seen = dict.fromkeys(kinds + [f"theme: {what}" for what in THEME_MARKS], 0)
+    seen["search held"] = _search_index_held(mkdocs)
+    if _search_index_held(mkdocs) != _search_index_held(zensical):
+        found["search held"] = ["search-on-demand.js does not match one build's search index"]
+    ours, theirs = _pages(mkdocs), _pages(zensical)
+    seen["pages"] = len(ours)
+    if set(ours) != set(theirs):
+        found["pages"] = sorted(set(ours) ^ set(theirs))
+    for name in ("llms.txt", "llms-full.txt"):
+        if (mkdocs / name).read_bytes() != (zensical / name).read_bytes():
+            found.setdefault("llms.txt", []).append(name)
+    placeholders = _placeholders()
+    for page in sorted(set(ours) & set(theirs)):
+        a, b = ours[page], theirs[page]
+        for kind, pattern in (
+            ("event-flow", FIGURE),
+            ("recorded", RECORDED),
+            ("open-graph", OPEN_GRAPH),
+            ("api-reference", API_REFERENCE),
+        ):
+            seen[kind] += len(pattern.findall(a))
+            if pattern.findall(a) != pattern.findall(b):
+                found.setdefault(kind, []).append(page)
+        for kind, value in placeholders.get(page, []):
+            seen["placeholders"] += 1
+            if (value in a) != (value in b):
+                found.setdefault(kind, []).append(f"{page}: {value}")
+        for what, mark in THEME_MARKS.items():
+            seen[f"theme: {what}"] += bool(mark.search(a))
+            if bool(mark.search(a)) != bool(mark.search(b)):
+                found.setdefault("theme", []).append(f"{page}: {what}")
+        for text, generator in ((a, "MkDocs"), (b, "Zensical")):
+            if re.search(r"(<|&lt;)!-- (md|sdk|version):", text):
+                found.setdefault("placeholder left", []).append(f"{generator}: {page}")
+    return found, seen
+
+
+def test_both_builds_carry_the_same_pages_and_generated_content(built_site, zensical_site):
+    found, seen = differences(built_site, zensical_site)
+    empty = [kind for kind, count in seen.items() if not count]
+    assert not empty, f"the comparison saw no {empty} in the MkDocs build: is it still looking?"
+    assert set(found) == set(build_zensical.GAPS), (
+        "Zensical's build differs from MkDocs' in other ways than the known gaps "
+        f"(streamdocs/build_zensical.py GAPS: {sorted(build_zensical.GAPS)}):\n"
+        + "\n".join(f"{kind}: {examples[:5]}" for kind, examples in sorted(found.items()))
+    )
+
+
+def test_the_comparison_sees_a_difference(built_site, tmp_path):
+    """A Zensical page missing a diagram and a provenance note is found, by kind."""
+    import shutil
+
+    broken = tmp_path / "site"
+    shutil.copytree(built_site, broken)
+    page = broken / "concepts" / "index.html"
+    page.write_text(RECORDED.sub("", FIGURE.sub("", page.read_text(encoding="utf-8"))))
+    (broken / "versions" / "index.html").unlink()
+    found, _ = differences(built_site, broken)
+    assert set(found) == {"event-flow", "recorded", "pages"}, found
+    assert found["pages"] == ["versions/index.html"]
+
+
+def test_the_readme_lists_exactly_the_known_gaps():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Zensical\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^- \*\*([\w. -]+)\*\*:", section, re.M))
+    assert listed == set(build_zensical.GAPS), (
+        f"README lists {listed}, the build {build_zensical.GAPS}"
+    )
+    if not build_zensical.GAPS:
+        assert "no known gaps" in section
+    for name in build_zensical.SEEN_BY_HAND:
+        assert f"*{name}*:" in section, f"README does not list what was seen by hand: {name}"
+
+
+@pytest.mark.parametrize("generator", ["mkdocs", "zensical"])
+def test_a_writers_mistake_stops_either_build_naming_page_and_fix(tmp_path, generator):
+    """The extensions fail the same way under both: the page, the cassette and the fix."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "cassettes").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- md:recorded no_such_case -->\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Scratch\nmarkdown_extensions:\n  - streamdocs.markdown.shortcodes\n"
+    )
+    if generator == "mkdocs":
+        result = site.build(tmp_path / "site", tmp_path / "mkdocs.yml")
+        named = "Error reading page 'index.md'"
+    else:
+        result = build_zensical.build(tmp_path / "site", tmp_path / "mkdocs.yml")
+        named = "docs/index.md: "
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert named in output, output
+    assert "cassettes/no_such_case.yaml does not exist. Record it with `make record`." in output

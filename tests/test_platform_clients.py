@@ -13,12 +13,9 @@ from tests.support.paths import DOCS
 
 
 def test_bedrock_and_vertex_clients_stream_like_the_others():
-    bedrock = anthropic.AnthropicBedrock(
-        aws_region="us-east-1", aws_access_key="AKIDEXAMPLE", aws_secret_key="example"
-    )
-    vertex = anthropic.AnthropicVertex(
-        region="us-east5", project_id="example", access_token="example"
-    )
+    # no credentials: they are looked up when a request is sent, never here
+    bedrock = anthropic.AnthropicBedrock(aws_region="us-east-1")
+    vertex = anthropic.AnthropicVertex(region="us-east5", project_id="example")
     for client in (bedrock, vertex):
         assert type(client.messages) is Messages  # the same stream() and create()
     # Bedrock: AWS's binary event stream, decoded into the same events

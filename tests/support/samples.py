@@ -22,6 +22,9 @@ class Case:
     env: dict[str, str | None] = field(default_factory=dict)  # None removes a variable
     exit_code: int = 0
     uses_api: bool = True  # False: the run must not make a request at all
+    # Seconds between events: the output comes from a live run against the emulator at
+    # this pace (tests/test_paced_samples.py), its timings masked (runner.TIMINGS)
+    pace: float | None = None
 
     @property
     def cassette(self) -> Path:
@@ -60,6 +63,7 @@ SPECIAL: dict[str, Case] = {
         ),
         _special("nonstreaming_limit", uses_api=False),
         _special("retries", scenario="rate_limit_then_success"),
+        _special("measure_speed", pace=0.05),
         _special("http_errors", "http_errors_unauthorized", scenario="unauthorized"),
         _special("http_errors", "http_errors_overloaded", scenario="overloaded"),
     ]

@@ -166,6 +166,17 @@ def sample_env(monkeypatch, recording, tmp_path_factory):
     return apply
 
 
+@pytest.fixture
+def emulator_env(sample_env):
+    """Point the samples run in this process at a live emulator: its URL, a key it takes."""
+    from tests.support.matrix import KEY
+
+    def apply(emulator) -> None:
+        sample_env(None, {"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": emulator.url})
+
+    return apply
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The site built once with `mkdocs build --strict`; a failure shows mkdocs' own words."""

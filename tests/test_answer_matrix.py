@@ -8,6 +8,7 @@ naturally. Nothing here changes when a sample or a shape is added. The page
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -54,14 +55,13 @@ def emulator(tmp_path_factory):
 
 
 @pytest.fixture
-def run_cell(emulator, sample_env, fast_sdk):
+def run_cell(emulator, emulator_env, fast_sdk):
     """Run `sample` with `shape` answering its first request; no real waits: retries do
     not sleep and a client without its own timeout gives up on a stall after 0.3 s."""
-    sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+    emulator_env(emulator)
 
     def run(sample: matrix.Sample, shape: str) -> matrix.Run:
-        emulator.begin_run(shape)
-        try:
+        with emulator.answering(shape):
             if sample.path.suffix == ".sh":
                 env = {
                     "PATH": os.environ["PATH"],
@@ -71,8 +71,6 @@ def run_cell(emulator, sample_env, fast_sdk):
                 }
                 return matrix.run_shell(sample.path, env)
             return matrix.run_python(sample.path)
-        finally:
-            emulator.begin_run(None)
 
     return run
 
@@ -220,6 +218,7 @@ def compatible_samples(shape: str) -> set[str]:
     return {p.values[0].name for p in CELLS if p.values[1] == shape}
 
 
+@functools.cache  # read once per run: every cell looks itself up in the same page
 def page_cells() -> dict[tuple[str, str], tuple[int, str]]:
     """The cells the page shows. A row is `| `shape`<br>what it is | outcomes |`, the
     outcomes one `**Label:** groups` per line, a group being `sample` names with the
@@ -277,10 +276,6 @@ def write_page(found: dict[tuple[str, str], tuple[int, str]]) -> None:
     PAGE.write_text(before + "\n" + "\n".join(rows) + "\n" + after, encoding="utf-8")
 
 
-_PAGES: dict[Path, str] = {}
-
-
+@functools.cache
 def pages_text() -> dict[Path, str]:
-    if not _PAGES:
-        _PAGES.update({p: p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")})
-    return _PAGES
+    return {p: p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")}

@@ -14,9 +14,9 @@ PACED = [case for case in SPECIAL.values() if case.pace is not None]
 
 
 @pytest.mark.parametrize("case", PACED, ids=lambda case: case.name)
-def test_paced_sample(case, sample_env, fast_sdk, request):
+def test_paced_sample(case, emulator_env, fast_sdk, request):
     with Emulator(delay=case.pace) as emulator:
-        sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+        emulator_env(emulator)
         result = matrix.run_python(case.snippet)
     assert result.exit_code == case.exit_code and not result.crash, result.output
     update = request.config.getoption("--update-outputs")

@@ -49,17 +49,14 @@ def emulator(tmp_path_factory):
 
 
 @pytest.fixture
-def run(emulator, sample_env, monkeypatch):
+def run(emulator, emulator_env, monkeypatch):
     sdk_internals.no_retry_wait(monkeypatch)
     sdk_internals.reuse_tls_context(monkeypatch)
-    sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+    emulator_env(emulator)
 
     def go(scenario: str, model: str) -> matrix.Run:
-        emulator.begin_run(scenario)
-        try:
+        with emulator.answering(scenario):
             return matrix.run_python(SAMPLE, model)
-        finally:
-            emulator.begin_run(None)
 
     return go
 

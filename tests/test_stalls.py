@@ -25,17 +25,14 @@ def emulator():
 
 
 @pytest.fixture
-def run(emulator, sample_env, monkeypatch):
+def run(emulator, emulator_env, monkeypatch):
     sdk_internals.reuse_tls_context(monkeypatch)
-    sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+    emulator_env(emulator)
 
     def go(shape: str, idle: float) -> tuple[matrix.Run, float]:
-        emulator.begin_run(shape)
         start = time.monotonic()
-        try:
+        with emulator.answering(shape):
             return matrix.run_python(SAMPLE, str(idle)), time.monotonic() - start
-        finally:
-            emulator.begin_run(None)
 
     return go
 

@@ -36,9 +36,9 @@ def closed_within(emulator: Emulator, since: float, seconds: float) -> bool:
     return False
 
 
-def test_break_inside_the_with_block_closes_the_connection(emulator, sample_env, monkeypatch):
+def test_break_inside_the_with_block_closes_the_connection(emulator, emulator_env, monkeypatch):
     sdk_internals.reuse_tls_context(monkeypatch)
-    sample_env(None, {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url})
+    emulator_env(emulator)
     start = time.monotonic()
     result = matrix.run_python(SNIPPETS / "stop_early.py")
     assert result.exit_code == 0 and "[stopped after" in result.output, result.output

@@ -104,6 +104,15 @@ class Emulator:
             raise KeyError(f"no scenario named {shape!r}")
         self._run = _Run(shape) if shape is not None else None
 
+    @contextlib.contextmanager
+    def answering(self, shape: str | None):
+        """`begin_run(shape)` for the length of the block, then natural answers again."""
+        self.begin_run(shape)
+        try:
+            yield self
+        finally:
+            self.begin_run(None)
+
     def base_url(self, scenario: str | None = None) -> str:
         """The SDK's base_url; naming a scenario forces it (the SDK appends /v1/messages)."""
         return self.url if scenario is None else f"{self.url}/scenario/{scenario}"

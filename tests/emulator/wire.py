@@ -51,10 +51,6 @@ class Ids:
     def tool_use_id(self, index: int) -> str:
         return "toolu_01" + self.base58(f"tool_use {index}", 22)
 
-    def signature(self, index: int) -> str:
-        raw = b"".join(self.digest(f"signature {index} {n}") for n in range(6))
-        return base64.b64encode(raw).decode()
-
 
 def thinking_signature(thinking: str) -> str:
     """The signature of a thinking text: it changes with the text, so an edited thinking
@@ -87,12 +83,10 @@ def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any
     stops = [s for s in body.get("stop_sequences") or [] if s]
 
     content, used, stop_reason, stop_sequence = [], 0, None, None
-    tool_calls = 0
     for block in reply.content:
         if block["type"] in ("thinking", "redacted_thinking") and not thinking_enabled(body):
             continue  # a model without thinking enabled does not think
-        block = _resolve_block(block, len(content), body, ids, tool_calls, content)
-        tool_calls += block["type"] == "tool_use"
+        block = _resolve_block(block, body, ids, content)
         if block["type"] == "text" and (hit := _first_stop(block["text"], stops)):
             block = {**block, "text": block["text"][: block["text"].index(hit)]}
             stop_reason, stop_sequence = "stop_sequence", hit
@@ -155,8 +149,10 @@ def _first_stop(text: str, stops: list[str]) -> str | None:
 
 
 def _resolve_block(
-    block: dict[str, Any], index: int, body: dict, ids: Ids, calls: int, before: list[dict]
+    block: dict[str, Any], body: dict, ids: Ids, before: list[dict]
 ) -> dict[str, Any]:
+    """A scenario block as sent, given the blocks `before` it in this message."""
+    index = len(before)
     if block["type"] == "thinking":
         # display "omitted": the thinking text is withheld, the signature still comes
         omitted = (body.get("thinking") or {}).get("display") == "omitted"
@@ -180,6 +176,7 @@ def _resolve_block(
     # tool_use: the tool tool_choice names, else the request's tools in turn
     tools = client_tools(body) or [{}]
     named = (body.get("tool_choice") or {}).get("name")
+    calls = sum(b["type"] == "tool_use" for b in before)
     tool = next((t for t in tools if t.get("name") == named), tools[calls % len(tools)])
     exact = block.get("_exact") or "_raw_json" in block
     schema = tool.get("input_schema") or {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import io
 import os
 import re
@@ -19,7 +20,7 @@ import runpy
 import subprocess
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,6 @@ _SERVER_FAMILY = {
     "tool_search_tool_bm25": "tool_search",
     "tool_search_tool_result": "tool_search",
 }
-_KNOWN_BLOCKS = {"text", "thinking", "redacted_thinking", "tool_use", "server_tool_use"}
 
 
 # --- samples -------------------------------------------------------------------------------
@@ -224,6 +224,7 @@ def facts(shape: Scenario, request: dict[str, Any], retries: bool = True) -> Fac
     return Facts(text, None, (), kind, FAILURE_NAMES[kind], partial)
 
 
+@functools.cache  # the same few (status, type) pairs for every cell
 def _error_names(status: int, error_type: str) -> str:
     """A message may name the error by its type, its status or the SDK's class for it."""
     classes = [
@@ -245,8 +246,6 @@ class Run:
     exit_code: int
     crash: str | None = None  # the last traceback line of an uncaught exception
     stdout: str = ""  # stdout alone
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 class _Tee(io.TextIOBase):

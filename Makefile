@@ -9,7 +9,7 @@ VENV := .venv
 export NO_MKDOCS_2_WARNING := 1
 BIN := $(VENV)/bin
 ENV_READY := $(VENV)/.installed-from-lock
-# System tools the tests drive, found or installed by tests/support/tools.py:
+# System tools the tests drive, found or installed by streamdocs/tools.py:
 # its variable (CHROME_PATH, CURL_PATH...), then PATH, then apt-get, else one line
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium libatomic curl
@@ -22,7 +22,7 @@ help: ## Show the targets
 $(ENV_READY): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Set PYTHON=python3.X." >&2; exit 1; }
-	@$(PYTHON) -m tests.support.tools venv
+	@$(PYTHON) -m streamdocs.tools venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	@# The site's own package (streamdocs/: Markdown extensions, post-build step) is imported
@@ -35,19 +35,19 @@ serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with li
 
 build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
 	$(BIN)/mkdocs build --strict
-	$(BIN)/python -m streamdocs.postbuild site
+	$(BIN)/python -m streamdocs.site.postbuild site
 
 # Zensical reads the same mkdocs.yml and runs the same Markdown extensions (streamdocs/);
 # the build prints what it cannot yet do the way MkDocs does (README: Zensical).
 zensical: $(ENV_READY) ## Build the site with Zensical into site-zensical/ (strict), then the post-build step
-	$(BIN)/python -m streamdocs.build_zensical site-zensical
+	$(BIN)/python -m streamdocs.site.zensical site-zensical
 
 lint: $(ENV_READY) ## Lint the Python (snippets, tests, streamdocs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl)
-	@$(PYTHON) -m tests.support.tools $(TOOLS)
+	@$(PYTHON) -m streamdocs.tools $(TOOLS)
 
 # Both cores: the answer matrix alone is 600+ live runs (JOBS=0 runs in one process).
 JOBS ?= 2
@@ -62,34 +62,34 @@ record: $(ENV_READY) ## Re-record every cassette (NAME=sample: only that one), t
 # place of the samples' model; LIVE_API_URL points elsewhere), replayed, and a report of
 # where the answers' shapes differ from the emulator's. Without the key it says so.
 record-live: $(ENV_READY) ## Re-record against the live API (needs ANTHROPIC_API_KEY); report shape differences
-	$(BIN)/python -m tests.support.live_rerecord --report live-report.md
+	$(BIN)/python -m streamdocs.recording.live --report live-report.md
 
 outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes, and the answer-matrix page
 	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
 
 bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m streamdocs.bench
 
 # The audit's tools come from npm (pinned in package-lock.json); no tool may
 # download a browser: they drive Debian's Chromium (apt-get install chromium).
 node_modules/.package-lock.json: package-lock.json
-	@$(PYTHON) -m tests.support.tools npm
+	@$(PYTHON) -m streamdocs.tools npm
 	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 
 audit: $(ENV_READY) node_modules/.package-lock.json ## Lighthouse + axe on every page of the built site; fails below target
-	@$(PYTHON) -m tests.support.tools chromium libatomic
-	$(BIN)/python -m tests.browser.audit
+	@$(PYTHON) -m streamdocs.tools chromium libatomic
+	$(BIN)/python -m streamdocs.browser.audit
 
 screenshots: $(ENV_READY) ## PNGs of every page, phone and laptop, light and dark, into screenshots/
-	@$(PYTHON) -m tests.support.tools chromium libatomic
-	$(BIN)/python -m tests.browser.screenshots
+	@$(PYTHON) -m streamdocs.tools chromium libatomic
+	$(BIN)/python -m streamdocs.browser.screenshots
 
 # `make lock UPGRADE=anthropic` moves that one package to its newest version (its
 # == pin in pyproject.toml too); every other pin in requirements.lock stays.
 lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that package to its newest)
 	$(PYTHON) -m venv .lock-env
 	.lock-env/bin/python -m pip install --quiet uv==0.13.9
-	$(if $(UPGRADE),.lock-env/bin/python -m tests.support.bump $(UPGRADE))
+	$(if $(UPGRADE),.lock-env/bin/python -m streamdocs.lock $(UPGRADE))
 	.lock-env/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
 	  --python-platform x86_64-manylinux_2_28 $(if $(UPGRADE),--upgrade-package $(UPGRADE)) \
 	  -o requirements.lock

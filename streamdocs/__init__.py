@@ -4,7 +4,7 @@ Neither generator's plugin or hook API is used: both run the Python-Markdown
 extensions listed under `markdown_extensions:` in mkdocs.yml, so everything that
 rewrites a page's Markdown is one (streamdocs.markdown), and what writes whole
 files after a build (llms.txt, the page-weight trim) is one command both Make
-targets run (`python -m streamdocs.postbuild SITE_DIR`).
+targets run (`python -m streamdocs.site.postbuild SITE_DIR`).
 """
 
 from __future__ import annotations

@@ -9,11 +9,13 @@ from importlib.metadata import version
 
 import pytest
 
-from tests.support import cassette_format, model_swap, sdk_internals, site
-from tests.support.paths import CASSETTES
+from streamdocs import sdk_internals
+from streamdocs.paths import CASSETTES
+from streamdocs.recording import cassettes, model_swap
 
 # The fixture that patches SDK internals for live runs lives beside what it patches.
-from tests.support.sdk_internals import fast_sdk  # noqa: F401, E402
+from streamdocs.sdk_internals import fast_sdk  # noqa: F401, E402
+from streamdocs.site import build as site
 
 # A real key is never needed to replay, and must never reach a recording.
 REPLAY_KEY = "replay-needs-no-key"
@@ -44,12 +46,12 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_recording_configure(config, vcr):
     # Our readable format replaces vcrpy's default YAML under the same name.
-    vcr.register_serializer("yaml", cassette_format)
+    vcr.register_serializer("yaml", cassettes)
 
 
 @pytest.fixture
 def vcr_config():
-    return cassette_format.vcr_config()
+    return cassettes.vcr_config()
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +65,7 @@ class Recording:
     With a key, LIVE_API_URL (default: the SDK's own, the real API) is where requests
     go, so the live path can be run against the emulator standing in for the API,
     and RECORD_MODEL, if set, answers every request in place of the sample's model
-    (tests/support/model_swap.py).
+    (streamdocs/recording/model_swap.py).
     """
 
     def __init__(
@@ -121,20 +123,20 @@ def recording(record_mode):
         with model_swap.swapped_model(live.model) if live.model else contextlib.nullcontext():
             yield from _recording_session(live)
         return
-    from tests.emulator import Emulator
+    from streamdocs.emulator import Emulator
 
     with Emulator() as emulator:
         yield from _recording_session(Recording(emulator=emulator))
 
 
 def _recording_session(recording: Recording):
-    cassette_format.provenance = recording.provenance()
+    cassettes.provenance = recording.provenance()
     before = {path: path.read_text(encoding="utf-8") for path in CASSETTES.glob("*.yaml")}
     try:
         yield recording
     finally:
-        cassette_format.provenance = None
-        cassette_format.keep_unchanged(before)
+        cassettes.provenance = None
+        cassettes.keep_unchanged(before)
 
 
 @pytest.fixture
@@ -169,7 +171,7 @@ def sample_env(monkeypatch, recording, tmp_path_factory):
 @pytest.fixture
 def emulator_env(sample_env):
     """Point the samples run in this process at a live emulator: its URL, a key it takes."""
-    from tests.support.matrix import KEY
+    from streamdocs.samples.matrix import KEY
 
     def apply(emulator) -> None:
         sample_env(None, {"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": emulator.url})
@@ -190,8 +192,8 @@ def built_site(tmp_path_factory):
 def zensical_site(tmp_path_factory):
     """The same sources built once by Zensical (`make zensical`), in a scratch copy: Zensical
     writes only inside the project, and keeps a cache there."""
-    from streamdocs import build_zensical
-    from tests.support.paths import copy_project
+    from streamdocs.paths import copy_project
+    from streamdocs.site import zensical as build_zensical
 
     root = copy_project(
         tmp_path_factory.mktemp("zensical"), ["mkdocs.yml", "docs", "snippets", "cassettes"]

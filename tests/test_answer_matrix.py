@@ -1,7 +1,7 @@
 """Every sample against every answer the API could give to the request it sends.
 
 A cell runs one sample live against the emulator, which answers the sample's first request
-with one shape (`tests/emulator/shapes/` and the unmatched scenarios) and any later request
+with one shape (`streamdocs/emulator/shapes/` and the unmatched scenarios) and any later request
 naturally. Nothing here changes when a sample or a shape is added. The page
 `docs/reference/answer-matrix.md` shows every cell's outcome; `make outputs` rewrites it.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import trustme
 
-from tests.emulator import Emulator
-from tests.emulator.scenarios import load_scenarios, shapes
-from tests.support import matrix
-from tests.support.paths import DOCS, SNIPPETS, rel
-from tests.support.samples import SPECIAL
+from streamdocs.emulator import Emulator
+from streamdocs.emulator.scenarios import load_scenarios, shapes
+from streamdocs.paths import DOCS, SNIPPETS, rel
+from streamdocs.samples import matrix
+from streamdocs.samples.cases import SPECIAL
 
 SAMPLES = matrix.samples()
 SHAPES = shapes(load_scenarios())

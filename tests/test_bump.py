@@ -1,9 +1,9 @@
-"""`make lock UPGRADE=NAME` moves one exact pin (tests/support/bump.py); no index is asked here."""
+"""`make lock UPGRADE=NAME` moves one exact pin (streamdocs/lock.py); no index is asked here."""
 
 from __future__ import annotations
 
-from tests.support import bump
-from tests.support.paths import ROOT
+from streamdocs import lock as bump
+from streamdocs.paths import ROOT
 
 PYPROJECT = """dependencies = [
     "anthropic==2.14.0",

@@ -19,8 +19,9 @@ import httpx2
 import pytest
 import trustme
 
-from tests.support import runner, tools
-from tests.support.paths import OUTPUTS, SNIPPETS, rel
+from streamdocs import tools
+from streamdocs.paths import OUTPUTS, SNIPPETS, rel
+from streamdocs.samples import runner
 
 NAME = "curl_stream"
 SNIPPET = SNIPPETS / f"{NAME}.sh"

@@ -16,9 +16,9 @@ import pydantic
 import pytest
 from anthropic.types import ErrorResponse, Message, RawMessageStreamEvent
 
-from tests.emulator import Emulator
-from tests.emulator.scenarios import KNOWN_MODELS, SCENARIO_DIR, load_scenario, load_scenarios
-from tests.support.sse import parse_events
+from streamdocs.emulator import Emulator
+from streamdocs.emulator.scenarios import KNOWN_MODELS, SCENARIO_DIR, load_scenario, load_scenarios
+from streamdocs.sse import parse_events
 
 MODEL = "claude-sonnet-5-5"
 KEY = "sk-ant-emulator-test"

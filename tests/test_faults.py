@@ -14,9 +14,9 @@ import time
 
 import pytest
 
-from tests.emulator import Emulator
-from tests.support import faults
-from tests.support.paths import SNIPPETS, rel
+from streamdocs.emulator import Emulator
+from streamdocs.paths import SNIPPETS, rel
+from streamdocs.samples import faults
 
 pytestmark = pytest.mark.live
 
@@ -76,7 +76,7 @@ def test_cut_and_stall_happen_mid_answer(emulator, runs):
         full = emulator.scenarios[scenario].reply(0).content[0]["text"]
         assert 0 < len(run.sent) < len(full), (
             f"scenario {scenario} sent {len(run.sent)} of {len(full)} characters: "
-            "expected a partial answer (see tests/emulator/scenarios/{scenario}.yaml)"
+            "expected a partial answer (see streamdocs/emulator/scenarios/{scenario}.yaml)"
         )
 
 

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import cassette_format
-from tests.support.paths import CASSETTES, rel
+from streamdocs.paths import CASSETTES, rel
+from streamdocs.recording import cassettes
 
 REQUEST = {
     "model": "claude-sonnet-4-6",
@@ -36,7 +36,7 @@ PING = ("ping", '{"type": "ping"}')
 def recorded_streams() -> list[tuple[str, bytes]]:
     streams = []
     for path in sorted(CASSETTES.glob("*.yaml")):
-        for number, interaction in enumerate(cassette_format.load(path)["interactions"]):
+        for number, interaction in enumerate(cassettes.load(path)["interactions"]):
             response = interaction["response"]
             content_type = response["headers"].get("content-type", [""])[0]
             if "text/event-stream" in content_type:

@@ -14,10 +14,11 @@ import sys
 
 import pytest
 
-from tests.emulator import Emulator
-from tests.support import cassette_format, live_rerecord
-from tests.support.paths import CASSETTES, ROOT, copy_project
-from tests.support.samples import all_cases
+from streamdocs.emulator import Emulator
+from streamdocs.paths import CASSETTES, ROOT, SUITE, copy_project
+from streamdocs.recording import cassettes
+from streamdocs.recording import live as live_rerecord
+from streamdocs.samples.cases import all_cases
 
 STAND_IN_KEY = "sk-ant-live-stand-in"  # the emulator wants an sk-ant- key
 CHEAP = "claude-haiku-4-5"
@@ -35,7 +36,7 @@ def run_script(project, extra_env, *args):
         **extra_env,
     }
     return subprocess.run(
-        [sys.executable, "-m", "tests.support.live_rerecord", *args],
+        [sys.executable, "-m", "streamdocs.recording.live", *args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -52,7 +53,7 @@ def test_without_a_key_it_skips_and_says_so(tmp_path):
 
 @pytest.mark.live
 def test_the_script_rerecords_every_cassette_through_the_stand_in(tmp_path):
-    project = copy_project(tmp_path, ["tests", "snippets", "cassettes", "pyproject.toml"])
+    project = copy_project(tmp_path, SUITE)
     report = tmp_path / "report.md"
     with Emulator() as emulator:
         env = {"ANTHROPIC_API_KEY": STAND_IN_KEY, "LIVE_API_URL": emulator.url}
@@ -66,7 +67,7 @@ def test_the_script_rerecords_every_cassette_through_the_stand_in(tmp_path):
     for path in sorted((project / "cassettes").glob("*.yaml")):
         text = path.read_text()
         assert STAND_IN_KEY not in text, f"{path.name} holds the key"
-        cassette = cassette_format.load(path)
+        cassette = cassettes.load(path)
         if path.stem in forced:  # the live API cannot be made to fail on cue
             assert text == (CASSETTES / path.name).read_text(), f"{path.name} was re-recorded"
             continue

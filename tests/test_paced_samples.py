@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator import Emulator
-from tests.support import matrix, runner
-from tests.support.samples import SPECIAL
+from streamdocs.emulator import Emulator
+from streamdocs.samples import matrix, runner
+from streamdocs.samples.cases import SPECIAL
 
 PACED = [case for case in SPECIAL.values() if case.pace is not None]
 

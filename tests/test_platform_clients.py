@@ -9,7 +9,7 @@ import anthropic
 from anthropic.lib.bedrock._stream import BedrockStream
 from anthropic.resources.messages import Messages
 
-from tests.support.paths import DOCS
+from streamdocs.paths import DOCS
 
 
 def test_bedrock_and_vertex_clients_stream_like_the_others():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.paths import ROOT
+from streamdocs.paths import ROOT
 from tests.test_secrets import tracked_files
 
 CONFIG = ROOT / ".pre-commit-config.yaml"
@@ -78,7 +78,7 @@ def test_tracked_files_pass_the_hook(hook_id):
     result = run_hook(hook, ROOT, files)
     assert result.returncode == 0, (
         f"{hook['name']} found problems (fix them; a recorded answer's typo is fixed in "
-        f"tests/emulator/scenarios/, then `make record`):\n{result.stdout}{result.stderr}"
+        f"streamdocs/emulator/scenarios/, then `make record`):\n{result.stdout}{result.stderr}"
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support import cassette_format
+from streamdocs.recording import cassettes
 
 OLD = """recorded:
   source: local emulator
@@ -20,7 +20,7 @@ def test_an_unchanged_exchange_keeps_its_file_and_date(tmp_path):
     same.write_text(rerecorded, encoding="utf-8")
     changed.write_text(rerecorded.replace("max_tokens: 8", "max_tokens: 9"), encoding="utf-8")
 
-    cassette_format.keep_unchanged({same: OLD, changed: OLD})
+    cassettes.keep_unchanged({same: OLD, changed: OLD})
 
     assert same.read_text(encoding="utf-8") == OLD
     assert "2026-11-30" in changed.read_text(encoding="utf-8")

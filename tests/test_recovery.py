@@ -11,10 +11,11 @@ import anthropic
 import pytest
 import yaml
 
-from tests.emulator import Emulator, wire
-from tests.emulator.scenarios import SCENARIO_DIR
-from tests.support import matrix, sdk_internals
-from tests.support.paths import SNIPPETS
+from streamdocs import sdk_internals
+from streamdocs.emulator import Emulator, wire
+from streamdocs.emulator.scenarios import SCENARIO_DIR
+from streamdocs.paths import SNIPPETS
+from streamdocs.samples import matrix
 
 SAMPLE = SNIPPETS / "recover_stream.py"
 ANSWER = "text_recovery"

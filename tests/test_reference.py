@@ -28,7 +28,7 @@ from anthropic.lib.streaming import _types as helper_types
 from anthropic.resources.messages.messages import AsyncMessages, Messages
 from anthropic.types.message_create_params import MessageCreateParamsStreaming
 
-from tests.support.paths import DOCS, rel
+from streamdocs.paths import DOCS, rel
 
 REFERENCE = DOCS / "reference"
 

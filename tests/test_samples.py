@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import runner
-from tests.support.paths import rel
-from tests.support.samples import all_cases
+from streamdocs.paths import rel
+from streamdocs.samples import runner
+from streamdocs.samples.cases import all_cases
 
 CASES = all_cases()
 
@@ -53,7 +53,7 @@ def test_sample(case, vcr, recording, sample_env, instant_retries, request):
     if not case.uses_api and len(vcr.data):
         pytest.fail(
             f"{rel(case.snippet)} made a request, but case {case.name} is marked uses_api=False "
-            "in tests/support/samples.py",
+            "in streamdocs/samples/cases.py",
             pytrace=False,
         )
 

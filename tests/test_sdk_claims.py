@@ -22,8 +22,8 @@ from anthropic._constants import DEFAULT_TIMEOUT
 from anthropic.lib.streaming import _types as helper_types
 from anthropic.types.parsed_message import ParsedMessage
 
-from tests.support import cassette_format
-from tests.support.paths import CASSETTES, DOCS, SNIPPETS, rel
+from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
+from streamdocs.recording import cassettes
 
 ANTHROPIC = anthropic.Anthropic  # kept: run_sample patches the module's name
 REQUEST = {
@@ -452,7 +452,7 @@ def test_ping_placement_follows_the_wire_brief():
 
 def test_get_final_message_after_break_outside_the_block_is_a_bad_file_descriptor():
     """Finding 23: against a real socket (the emulator), as a reader would meet it."""
-    from tests.emulator.server import Emulator
+    from streamdocs.emulator.server import Emulator
 
     with Emulator(delay=0.005) as emulator:
         client = ANTHROPIC(api_key="sk-ant-claims", base_url=emulator.url, max_retries=0)
@@ -491,7 +491,7 @@ def test_the_helper_sends_the_raw_body_plus_its_own_headers():
         "guides/raw-vs-helper.md", "Both send the same body", "`x-stainless-helper-method: stream`"
     )
     bodies = {
-        name: cassette_format.load(CASSETTES / f"{name}.yaml")["interactions"][0]["request"]["body"]
+        name: cassettes.load(CASSETTES / f"{name}.yaml")["interactions"][0]["request"]["body"]
         for name in ("text_stream", "raw_stream")
     }
     assert bodies["text_stream"] == bodies["raw_stream"], (

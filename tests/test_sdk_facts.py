@@ -19,7 +19,7 @@ from markdown import Markdown
 
 from streamdocs import BuildError
 from streamdocs.markdown import sdk_facts as HOOK
-from tests.support.paths import DOCS
+from streamdocs.paths import DOCS
 
 
 def test_retried_statuses_are_the_sdks():

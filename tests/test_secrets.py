@@ -21,11 +21,12 @@ import pytest
 import vcr as vcrpy
 from pytest_recording import network
 
+from streamdocs.emulator import Emulator, wire
+from streamdocs.paths import CASSETTES, ROOT, SNIPPETS, rel
+from streamdocs.recording import cassettes
+from streamdocs.samples import runner
+from streamdocs.samples.cases import Case
 from tests.conftest import pytest_recording_configure
-from tests.emulator import Emulator, wire
-from tests.support import cassette_format, runner
-from tests.support.paths import CASSETTES, ROOT, SNIPPETS, rel
-from tests.support.samples import Case
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # \W{0,12} spans what sits between a header's name and its value in a cassette,
@@ -74,13 +75,13 @@ def test_no_key_like_strings_in_cassettes_or_tracked_files():
 
 def test_every_cassette_header_is_allow_listed():
     for path in sorted(CASSETTES.glob("*.yaml")):
-        for interaction in cassette_format.load(path)["interactions"]:
+        for interaction in cassettes.load(path)["interactions"]:
             for side in ("request", "response"):
                 names = {name.lower() for name in interaction[side]["headers"]}
                 leaked = names & SECRET_HEADERS
                 assert not leaked, (
                     f"{rel(path)}: {side} header(s) {sorted(leaked)} recorded. Re-record with "
-                    "`make record` (tests/support/cassette_format.py keeps an allow-list)."
+                    "`make record` (streamdocs/recording/cassettes.py keeps an allow-list)."
                 )
 
 
@@ -98,7 +99,7 @@ def test_every_cassette_header_is_allow_listed():
 )
 def test_scan_names_file_and_line(tmp_path, monkeypatch, planted, what):
     """The scan can fail, and says where and what."""
-    monkeypatch.setattr("tests.support.paths.ROOT", tmp_path)
+    monkeypatch.setattr("streamdocs.paths.ROOT", tmp_path)
     leaky = tmp_path / "notes.md"
     leaky.write_text(f"# Notes\n\nSome text.\n{planted}\n", encoding="utf-8")
     [hit] = key_like_strings(leaky)
@@ -110,22 +111,22 @@ def test_recording_with_a_real_looking_key_leaks_nothing(tmp_path, monkeypatch):
     directory, the way `make record` does (pytest-recording's VCR, the project's format)."""
     canary = "sk-ant-api03-CANARY" + secrets.token_urlsafe(48)
     cookie_canary = "CANARY" + secrets.token_hex(16)
-    cassettes = tmp_path / "cassettes"
+    cassette_dir = tmp_path / "cassettes"
     seen_headers: list[set[str]] = []  # response headers as they arrived, before scrubbing
 
     def spy_then_scrub(response):
         seen_headers.append({name.lower() for name in response["headers"]})
-        return cassette_format.scrub_response(response)
+        return cassettes.scrub_response(response)
 
-    config = {**cassette_format.vcr_config(), "before_record_response": spy_then_scrub}
+    config = {**cassettes.vcr_config(), "before_record_response": spy_then_scrub}
     recorder = vcrpy.VCR(
         path_transformer=vcrpy.VCR.ensure_suffix(".yaml"),
-        cassette_library_dir=str(cassettes),
+        cassette_library_dir=str(cassette_dir),
         record_mode="new_episodes",  # what pytest-recording turns `rewrite` into
     )
     pytest_recording_configure(config=None, vcr=recorder)
     monkeypatch.setattr(
-        cassette_format,
+        cassettes,
         "provenance",
         {"source": "canary test", "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d")},
     )
@@ -160,7 +161,7 @@ def test_recording_with_a_real_looking_key_leaks_nothing(tmp_path, monkeypatch):
     assert sent[-1]["headers"]["cookie"] == f"session={cookie_canary}"
     assert all({"set-cookie", "anthropic-organization-id"} <= names for names in seen_headers)
     # ... and the cassettes were written, holding the answers,
-    written = sorted(cassettes.glob("*.yaml"))
+    written = sorted(cassette_dir.glob("*.yaml"))
     assert [path.stem for path in written] == ["complete_example", "extra_headers", "text_stream"]
     text = "\n".join(path.read_text(encoding="utf-8") for path in written)
     assert "content_block_delta" in text
@@ -171,7 +172,7 @@ def test_recording_with_a_real_looking_key_leaks_nothing(tmp_path, monkeypatch):
         leaked = [rel(path) for path, data in repository.items() if needle.encode() in data]
         assert not leaked, f"{needle[:24]}... was written to {leaked}"
     for path in written:
-        for interaction in cassette_format.load(path)["interactions"]:
+        for interaction in cassettes.load(path)["interactions"]:
             for side in ("request", "response"):
                 names = {name.lower() for name in interaction[side]["headers"]}
                 assert not names & SECRET_HEADERS, f"{path.name}: {side} kept {names}"

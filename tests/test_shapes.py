@@ -16,10 +16,10 @@ from anthropic.types import (
     StopReason,
 )
 
-from tests.emulator import Emulator
-from tests.emulator.scenarios import load_scenarios, shapes
-from tests.support import matrix
-from tests.support.sse import parse_events
+from streamdocs.emulator import Emulator
+from streamdocs.emulator.scenarios import load_scenarios, shapes
+from streamdocs.samples import matrix
+from streamdocs.sse import parse_events
 
 SHAPES = shapes(load_scenarios())
 EVENT = pydantic.TypeAdapter(RawMessageStreamEvent)
@@ -160,7 +160,7 @@ def test_every_sdk_union_member_has_a_shape(streams):
     )
     missing = sorted(wanted - produced - set(EXEMPT))
     assert not missing, (
-        f"the pinned SDK knows {missing}, which no shape in tests/emulator/shapes/ produces: "
+        f"the pinned SDK knows {missing}, which no shape in streamdocs/emulator/shapes/ produces: "
         "add a shape (or a reason to EXEMPT in this file)"
     )
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.support import site
-from tests.support.paths import copy_project
+from streamdocs.paths import copy_project
+from streamdocs.site import build as site
 
 
 def test_site_builds_strictly(built_site):

@@ -22,7 +22,7 @@ from markdown import Markdown
 
 from streamdocs import BuildError
 from streamdocs.markdown import versions as versions_extension
-from tests.support.paths import DOCS, ROOT, SNIPPETS, rel
+from streamdocs.paths import DOCS, ROOT, SNIPPETS, rel
 
 PAGES = sorted(DOCS.rglob("*.md"))
 SAMPLE_FILES = sorted(p for p in SNIPPETS.rglob("*") if p.is_file())

@@ -10,9 +10,10 @@ import anthropic
 import httpx2
 import pytest
 
-from tests.emulator import Emulator
-from tests.support import matrix, sdk_internals
-from tests.support.paths import SNIPPETS
+from streamdocs import sdk_internals
+from streamdocs.emulator import Emulator
+from streamdocs.paths import SNIPPETS
+from streamdocs.samples import matrix
 
 SAMPLE = SNIPPETS / "stream_watchdog.py"
 TEXT = "Just a moment while I put this together. Here it is, at last."  # both stalls

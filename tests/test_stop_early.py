@@ -9,9 +9,10 @@ import time
 import anthropic
 import pytest
 
-from tests.emulator import Emulator
-from tests.support import matrix, sdk_internals
-from tests.support.paths import SNIPPETS
+from streamdocs import sdk_internals
+from streamdocs.emulator import Emulator
+from streamdocs.paths import SNIPPETS
+from streamdocs.samples import matrix
 
 REQUEST = {
     "model": "claude-sonnet-4-6",

@@ -15,7 +15,7 @@ import pytest
 import zensical
 from mkdocs.config import load_config
 
-from tests.support.paths import DOCS, ROOT, rel
+from streamdocs.paths import DOCS, ROOT, rel
 
 THEME_PARTIALS = Path(material.__file__).parent / "templates" / "partials"
 ZENSICAL_PARTIALS = Path(zensical.__file__).parent / "templates" / "partials"

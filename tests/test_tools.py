@@ -1,4 +1,4 @@
-"""`make test` provisions the system tools its tests drive (tests/support/tools.py).
+"""`make test` provisions the system tools its tests drive (streamdocs/tools.py).
 
 Each case runs the provisioner as `make test` does, in a subprocess whose PATH is a
 scratch folder: a machine without the tool, with a stand-in `apt-get` or none.
@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import tools
-from tests.support.paths import ROOT
+from streamdocs import tools
+from streamdocs.paths import ROOT
 
 
 def run(*names: str, path: Path, **env: str) -> subprocess.CompletedProcess:
     environ = {"PATH": str(path), **env}
     return subprocess.run(
-        [sys.executable, "-m", "tests.support.tools", *names],
+        [sys.executable, "-m", "streamdocs.tools", *names],
         cwd=ROOT,
         env=environ,
         capture_output=True,
@@ -127,10 +127,10 @@ def test_a_missing_shared_library_is_named_by_its_package(monkeypatch):
 def test_make_test_provisions_every_tool_the_suite_drives():
     makefile = (ROOT / "Makefile").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "tests.support.tools $(TOOLS)" in makefile
+    assert "streamdocs.tools $(TOOLS)" in makefile
     for name in ("chromium", "libatomic", "curl"):
         assert name in makefile.split("TOOLS :=")[1].splitlines()[0]
-    assert "tests.support.tools venv" in makefile, "make does not provision venv before using it"
+    assert "streamdocs.tools venv" in makefile, "make does not provision venv before using it"
     commands = [line for line in ci.splitlines() if line.strip() and not line.startswith("#")]
     assert commands[-1].strip() in ("make test", "exec make test"), (
         ".ci/run must only run make test"

@@ -1,6 +1,6 @@
 """The mistakes a writer can make, each caught with a message that names the file and the fix.
 
-The static checks (tests/support/pages.py) run on the real tree, and on scratch pages
+The static checks (streamdocs/site/checks.py) run on the real tree, and on scratch pages
 that make each mistake on purpose. The mistakes only a sample run can see (no
 cassette, a cassette with a request left unplayed, a stale output, a changed prompt)
 are made in a scratch copy of the project, whose own `pytest` must fail saying so.
@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import cassette_format, pages
-from tests.support.paths import ROOT, copy_project
-from tests.support.samples import all_cases
+from streamdocs.paths import ROOT, SUITE, copy_project
+from streamdocs.recording import cassettes
+from streamdocs.samples.cases import all_cases
+from streamdocs.site import checks as pages
 from tests.test_curl import NAME as CURL_CASSETTE
 
 # Cassettes replayed by a test of their own rather than by tests/test_samples.py.
@@ -207,14 +208,15 @@ print(client.messages.create(
 def scratch_run(tmp_path_factory):
     """One pytest run in a broken copy: each test below reads its own failure."""
     root = copy_project(
-        tmp_path_factory.mktemp("project"), ["tests", "snippets", "cassettes", "pyproject.toml"]
+        tmp_path_factory.mktemp("project"),
+        SUITE,
     )
 
     # 1. a new sample, never recorded
     (root / "snippets" / "new_sample.py").write_text(NEW_SAMPLE, encoding="utf-8")
     # 2. a cassette holding one request more than its sample sends
     cassette = root / "cassettes" / "text_stream.yaml"
-    data = cassette_format.load(cassette)
+    data = cassettes.load(cassette)
     extra = yaml.safe_load(yaml.safe_dump(data["interactions"][0]))
     extra["request"]["body"]["json"]["messages"][0]["content"] = "Write a haiku about the moon."
     data["interactions"].append(extra)

@@ -2,7 +2,7 @@
 
 Both builds are made once per session (conftest: built_site, zensical_site). The
 comparison names each kind of difference; the names found must be exactly the
-gaps streamdocs/build_zensical.py declares (and the README lists), so a new gap
+gaps streamdocs/site/zensical.py declares (and the README lists), so a new gap
 fails here, and so does one that closed without the list saying so.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from streamdocs import build_zensical
 from streamdocs.markdown import sdk_facts, versions
-from tests.support import site
-from tests.support.paths import DOCS, ROOT
+from streamdocs.paths import DOCS, ROOT
+from streamdocs.site import build as site
+from streamdocs.site import zensical as build_zensical
 
 FIGURE = re.compile(r'<figure class="event-flow-figure">.*?</figure>', re.S)
 RECORDED = re.compile(r'<p class="recorded">.*?</p>', re.S)
@@ -117,7 +117,7 @@ def test_both_builds_carry_the_same_pages_and_generated_content(built_site, zens
     assert not empty, f"the comparison saw no {empty} in the MkDocs build: is it still looking?"
     assert set(found) == set(build_zensical.GAPS), (
         "Zensical's build differs from MkDocs' in other ways than the known gaps "
-        f"(streamdocs/build_zensical.py GAPS: {sorted(build_zensical.GAPS)}):\n"
+        f"(streamdocs/site/zensical.py GAPS: {sorted(build_zensical.GAPS)}):\n"
         + "\n".join(f"{kind}: {examples[:5]}" for kind, examples in sorted(found.items()))
     )
 
@@ -167,4 +167,7 @@ def test_a_writers_mistake_stops_either_build_naming_page_and_fix(tmp_path, gene
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert named in output, output
-    assert "cassettes/no_such_case.yaml does not exist. Record it with `make record`." in output
+    assert (
+        "cassettes/no_such_case.yaml does not exist. "
+        "Record it with `make record NAME=no_such_case`." in output
+    )

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from markdown import Extension, Markdown
 
-from streamdocs import BuildError, cassettes
+from streamdocs import BuildError
 from streamdocs.markdown import PRIORITY, Substitution
+from streamdocs.recording import cassettes
 
 SHORTCODE = re.compile(r"<!-- md:event-flow(?P<args>[^>]*?)-->")
 
@@ -116,7 +117,7 @@ def svg(name: str, sse: str) -> str:
 
 
 def cassette_body(name: str, where: str = "") -> str:
-    data = cassettes.load(name, where)
+    data = cassettes.by_name(name, where)
     try:
         return data["interactions"][0]["response"]["body"]["string"]
     except (KeyError, IndexError, TypeError) as error:

@@ -18,8 +18,9 @@ import re
 
 from markdown import Extension, Markdown
 
-from streamdocs import BuildError, cassettes
+from streamdocs import BuildError
 from streamdocs.markdown import PRIORITY, Substitution
+from streamdocs.recording import cassettes
 
 SHORTCODE = re.compile(r"<!-- md:(?P<name>[\w-]+)(?P<args>[^>]*?)-->")
 
@@ -37,7 +38,7 @@ def recorded(args: list[str], where: str = "") -> str:
     if len(args) != 1:
         raise BuildError(f"{where}write `<!-- md:recorded CASE -->` with one case name")
     cassette_name = f"{args[0]}.yaml"
-    data = cassettes.load(args[0], where)
+    data = cassettes.by_name(args[0], where)
     provenance = data.get("recorded")
     if not provenance:
         raise BuildError(

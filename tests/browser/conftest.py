@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser.browser import DESKTOP, launch
-from tests.browser.server import SiteServer
+from streamdocs.browser.chromium import DESKTOP, launch
+from streamdocs.browser.server import SiteServer
 
 
 @pytest.fixture(scope="package")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.audit import AXE_RUNS, shortfalls
+from streamdocs.browser.audit import AXE_RUNS, shortfalls
 
 BASE = "http://127.0.0.1:1/"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from tests.support import cassette_format
-from tests.support.paths import CASSETTES, DOCS
+from streamdocs.paths import CASSETTES, DOCS
+from streamdocs.recording import cassettes
 
 SHORTCODE = re.compile(r"<!-- md:event-flow (\w+) -->")
 FIGURE = re.compile(r'<svg class="event-flow".*?</svg>', re.S)
@@ -14,7 +14,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _wire_events(name: str) -> list[str]:
-    body = cassette_format.load(CASSETTES / f"{name}.yaml")["interactions"][0]["response"]
+    body = cassettes.load(CASSETTES / f"{name}.yaml")["interactions"][0]["response"]
     return re.findall(r"^event: (\S+)$", body["body"]["string"], re.M)
 
 

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
-from tests.support.paths import DOCS, ROOT, rel
+from streamdocs.paths import DOCS, ROOT, rel
 
 
 def _nav_pages() -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ line whole. Samples are written to the width of the theme's code column; output 
 
 from __future__ import annotations
 
-from tests.browser.server import pages
+from streamdocs.browser.server import pages
 
 
 def test_no_code_or_output_block_scrolls_sideways(page, site_url, built_site):

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from tests.browser.browser import DESKTOP, MOBILE
-from tests.browser.server import pages
-from tests.support.paths import DOCS, SNIPPETS
+from streamdocs.browser.chromium import DESKTOP, MOBILE
+from streamdocs.browser.server import pages
+from streamdocs.paths import DOCS, SNIPPETS
 
 
 def test_every_page_loads_without_console_errors_or_third_party_requests(

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 import httpx2
 import pytest
 
-from . import runner, sdk_internals
-from .paths import SNIPPETS
-from .samples import Case
+from streamdocs import sdk_internals
+from streamdocs.paths import SNIPPETS
+
+from . import runner
+from .cases import Case
 
 COMPLETE_EXAMPLE = Case("complete_example", SNIPPETS / "complete_example.py")
 FAKE_KEY = "sk-ant-fault-tests"  # short: not key-like (tests/test_secrets.py)

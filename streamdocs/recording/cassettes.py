@@ -138,6 +138,21 @@ def load(path) -> dict:
         return yaml.safe_load(f)
 
 
+def by_name(name: str, where: str = "", root: Path | None = None) -> dict:
+    """cassettes/NAME.yaml at build time, relative to the folder the build runs in (the
+    repository root, as pymdownx.snippets' `base_path` is); `where` ("docs/page.md: ")
+    prefixes the error a writer sees when it is missing."""
+    from streamdocs import BuildError
+
+    path = (root or Path.cwd()) / "cassettes" / f"{name}.yaml"
+    if not path.exists():
+        raise BuildError(
+            f"{where}cassettes/{name}.yaml does not exist. "
+            f"Record it with `make record NAME={name}`."
+        )
+    return load(path)
+
+
 def keep_unchanged(before: dict[Path, str]) -> None:
     """After re-recording: put back every cassette whose exchange did not change, byte for
     byte (its old `recorded_at` too), so re-recording one sample leaves the others alone."""

@@ -1,13 +1,13 @@
 """One way to start the system Chromium for tests, audit and screenshots.
 
 No tool downloads a browser here: Playwright drives the system Chromium, found
-as `make test` finds or installs it (tests/support/tools.py): CHROME_PATH, then
+as `make test` finds or installs it (streamdocs/tools.py): CHROME_PATH, then
 PATH, then Debian's package.
 """
 
 from __future__ import annotations
 
-from tests.support import tools
+from streamdocs import tools
 
 # Chromium phones home on start-up unless told not to; a closed network
 # refuses those connections, so every background service is switched off.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import CASSETTES, OUTPUTS, SNIPPETS
+from streamdocs.paths import CASSETTES, OUTPUTS, SNIPPETS
 
 
 @dataclass(frozen=True)

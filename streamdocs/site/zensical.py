@@ -1,6 +1,6 @@
 """Build the site with Zensical from the same mkdocs.yml, then the same post-build step.
 
-    python -m streamdocs.build_zensical [SITE_DIR] [-f mkdocs.yml]     (make zensical)
+    python -m streamdocs.site.zensical [SITE_DIR] [-f mkdocs.yml]     (make zensical)
 
 Zensical has no option for the output folder, and wants it inside the project,
 so a throwaway config next to mkdocs.yml inherits it (`INHERIT:`, which both
@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from streamdocs import postbuild
+from streamdocs.site import postbuild
 
 GAPS: dict[str, str] = {}
 
@@ -69,7 +69,7 @@ def build(site_dir: Path, config: Path) -> subprocess.CompletedProcess:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m streamdocs.build_zensical")
+    parser = argparse.ArgumentParser(prog="python -m streamdocs.site.zensical")
     parser.add_argument("site_dir", type=Path, nargs="?", default=Path("site-zensical"))
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     args = parser.parse_args(argv)

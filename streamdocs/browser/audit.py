@@ -10,7 +10,7 @@ there is one, so `.github/workflows/audit.yml` fails on it.
 Mobile figures are Lighthouse's median run of LIGHTHOUSE_RUNS (default 3);
 the "mobile runs" column shows the lowest and highest of those scores.
 
-Run with the project's environment after `npm ci`: `python -m tests.browser.audit`.
+Run with the project's environment after `npm ci`: `python -m streamdocs.browser.audit`.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.browser import DESKTOP, MOBILE, chromium_path, launch
-from tests.browser.server import SiteServer, pages
-from tests.support import site
-from tests.support.paths import ROOT
+from streamdocs.browser.chromium import DESKTOP, MOBILE, chromium_path, launch
+from streamdocs.browser.server import SiteServer, pages
+from streamdocs.paths import ROOT
+from streamdocs.site import build as site
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 LIGHTHOUSE = ROOT / "tests" / "browser" / "lighthouse.mjs"
@@ -166,7 +166,7 @@ def main() -> None:
         built = site.build(Path(scratch))
         if built.returncode:
             raise SystemExit(built.stderr)
-        # `python -m tests.browser.audit guides/curl/ ...` audits only those pages.
+        # `python -m streamdocs.browser.audit guides/curl/ ...` audits only those pages.
         paths = [p for p in pages(Path(scratch)) if not sys.argv[1:] or p in sys.argv[1:]]
         paths.sort(key=lambda path: (path != "", path))  # home page first
         with SiteServer(Path(scratch)) as server:

@@ -1,6 +1,6 @@
 """Record with a cheaper model than the sample names, and keep the sample's request.
 
-The live re-record (tests/support/live_rerecord.py) sets RECORD_MODEL: while a
+The live re-record (streamdocs/recording/live.py) sets RECORD_MODEL: while a
 cassette records, every `POST .../v1/messages` leaves with that model instead of
 the sample's, and carries its original body in a header. The cassette format's
 request scrubber puts that original body back before the request is stored

@@ -1,6 +1,6 @@
 """Run the emulator by hand, from the project root:
 
-python -m tests.emulator --port 8765 [--delay 0.05] [--chunk-size 7]
+python -m streamdocs.emulator --port 8765 [--delay 0.05] [--chunk-size 7]
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .server import Emulator
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.emulator", description="A local Messages API emulator."
+        prog="python -m streamdocs.emulator", description="A local Messages API emulator."
     )
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds between stream events")

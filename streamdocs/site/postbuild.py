@@ -1,8 +1,8 @@
 """After a build, by either generator: write llms.txt and llms-full.txt, trim page weight.
 
-    python -m streamdocs.postbuild SITE_DIR [-f mkdocs.yml]
+    python -m streamdocs.site.postbuild SITE_DIR [-f mkdocs.yml]
 
-`make build`, `make zensical` and the tests' builds (tests/support/site.py) run it;
+`make build`, `make zensical` and the tests' builds (streamdocs/site/build.py) run it;
 neither MkDocs' hooks nor a Zensical plugin API is needed. It reads the same
 mkdocs.yml and pages, so both sites get the same files.
 
@@ -167,7 +167,7 @@ def trim_page_weight(site: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m streamdocs.postbuild", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m streamdocs.site.postbuild", description=__doc__)
     parser.add_argument("site_dir", type=Path)
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     args = parser.parse_args(argv)

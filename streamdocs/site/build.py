@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .paths import ROOT
+from streamdocs.paths import ROOT
 
 
 def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
@@ -35,9 +35,9 @@ def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.Comp
 
 
 def postbuild(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
-    """`python -m streamdocs.postbuild` (llms.txt, page weight) on a built site."""
+    """`python -m streamdocs.site.postbuild` (llms.txt, page weight) on a built site."""
     return subprocess.run(
-        [sys.executable, "-m", "streamdocs.postbuild", str(site_dir), "-f", str(config)],
+        [sys.executable, "-m", "streamdocs.site.postbuild", str(site_dir), "-f", str(config)],
         capture_output=True,
         text=True,
         cwd=config.parent,

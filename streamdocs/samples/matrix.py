@@ -1,7 +1,7 @@
 """The answer matrix: every sample against every answer shape its request could get.
 
 A *shape* is an emulator scenario that no request property selects by itself (see
-`tests/emulator/shapes/`). Which shapes a sample can meet is derived from the request it
+`streamdocs/emulator/shapes/`). Which shapes a sample can meet is derived from the request it
 sends (read from its cassette): a tool call only where tools are offered, thinking only
 where thinking is enabled, and so on. What the sample must do with each answer is judged by
 `verdict`, from facts the emulator itself computes for that request (its text, stop reason,
@@ -27,16 +27,16 @@ from typing import Any
 
 import anthropic
 
-from tests.emulator import wire
-from tests.emulator.scenarios import (
+from streamdocs.emulator import wire
+from streamdocs.emulator.scenarios import (
     Scenario,
     client_tools,
     server_tools,
     thinking_enabled,
     tool_choice,
 )
-from tests.support import cassette_format
-from tests.support.paths import CASSETTES, DOCS, SNIPPETS, rel
+from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
+from streamdocs.recording import cassettes
 
 KEY = "sk-ant-answer-matrix"
 TROUBLESHOOTING = "troubleshooting/errors.md"  # where every failure shape is handled
@@ -110,7 +110,7 @@ def samples() -> list[Sample]:
         cassette = CASSETTES / f"{path.stem}.yaml"
         if not cassette.exists():
             continue  # sends nothing (check_setup, nonstreaming_limit)
-        interactions = cassette_format.load(cassette)["interactions"]
+        interactions = cassettes.load(cassette)["interactions"]
         found.append(Sample(path, interactions[0]["request"]["body"]["json"]))
     return found
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.browser import DESKTOP, MOBILE, launch
-from tests.browser.server import SiteServer, pages
-from tests.support import site
-from tests.support.paths import ROOT
+from streamdocs.browser.chromium import DESKTOP, MOBILE, launch
+from streamdocs.browser.server import SiteServer, pages
+from streamdocs.paths import ROOT
+from streamdocs.site import build as site
 
 OUT = ROOT / "screenshots"
 

@@ -18,8 +18,9 @@ import pytest
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.stubs import httpx_stubs
 
-from .paths import rel
-from .samples import Case
+from streamdocs.paths import rel
+
+from .cases import Case
 
 
 class CassetteMiss(BaseException):

@@ -226,7 +226,7 @@ def unused_cassettes(root: Path, cases, bespoke: set[str]) -> list[str]:
         else:
             why = (
                 f"there is no snippets/{name}.py, no SPECIAL case {name!r} in "
-                "tests/support/samples.py, and no bespoke test replays it"
+                "streamdocs/samples/cases.py, and no bespoke test replays it"
             )
         problems.append(
             f"cassettes/{name}.yaml is replayed by no test: {why}. Delete it, or restore the "

@@ -1,7 +1,7 @@
 // Lighthouse over a list of URLs with one Chromium (the system one, via
 // CHROME_PATH), mobile and desktop presets. Prints one JSON line per URL and
-// preset: figures only, `make audit` (tests/browser/audit.py) tabulates them.
-// Usage: [LIGHTHOUSE_RUNS=N] node tests/browser/lighthouse.mjs URL...
+// preset: figures only, `make audit` (streamdocs/browser/audit.py) tabulates them.
+// Usage: [LIGHTHOUSE_RUNS=N] node streamdocs/browser/lighthouse.mjs URL...
 //
 // Mobile performance swings by several points between identical runs (a
 // simulated 4x slower CPU magnifies every scheduling hiccup), so each mobile

@@ -1,5 +1,5 @@
 """Re-record every cassette against the live API and report how its answers' shapes
-differ from the emulator's: `python -m tests.support.live_rerecord [--report FILE]`
+differ from the emulator's: `python -m streamdocs.recording.live [--report FILE]`
 (`make record-live`; `.github/workflows/live-rerecord.yml` runs it weekly).
 
 - Without ANTHROPIC_API_KEY it records nothing and says so (exit 0).
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from .paths import ROOT
+from streamdocs.paths import ROOT
 
 RECORD = ["tests/test_samples.py", "tests/test_curl.py"]
 SKIP_MESSAGE = (
@@ -173,7 +173,7 @@ def report(before, after, model: str | None, outcome: dict[str, int]) -> str:
         "",
         "Text, ids, token counts and header values are not compared. Cases that force an "
         "emulator scenario keep their emulator recording. Fix the emulator "
-        "(tests/emulator/) where it differs from the live API.",
+        "(streamdocs/emulator/) where it differs from the live API.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -188,7 +188,7 @@ def _pytest(args: list[str], env: dict[str, str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.support.live_rerecord")
+    parser = argparse.ArgumentParser(prog="python -m streamdocs.recording.live")
     parser.add_argument("--report", type=Path, help="also write the Markdown report here")
     args = parser.parse_args(argv)
     if not os.environ.get("ANTHROPIC_API_KEY"):

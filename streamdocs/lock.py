@@ -1,8 +1,8 @@
 """Move one exact pin of pyproject.toml to the newest version the package index serves.
 
-`make lock UPGRADE=NAME` runs `python -m tests.support.bump NAME` first, then
+`make lock UPGRADE=NAME` runs `python -m streamdocs.lock NAME` first, then
 re-resolves requirements.lock with `--upgrade-package NAME` (every other pin kept).
-`python -m tests.support.bump NAME VERSION` sets that version instead. A package
+`python -m streamdocs.lock NAME VERSION` sets that version instead. A package
 pyproject.toml does not pin with `==` is left to the resolver. Standard library
 only: it runs in the throwaway environment `make lock` makes.
 """
@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
 def _pin(name: str) -> re.Pattern:
@@ -52,7 +52,7 @@ def newest(name: str) -> str:
 
 def main(argv: list[str], pyproject: Path = PYPROJECT) -> int:
     if len(argv) not in (1, 2):
-        print("usage: python -m tests.support.bump NAME [VERSION]", file=sys.stderr)
+        print("usage: python -m streamdocs.lock NAME [VERSION]", file=sys.stderr)
         return 2
     name = argv[0]
     text = pyproject.read_text()

@@ -1,6 +1,6 @@
 """`make bench`: print timing figures. Figures only: nothing here passes or fails.
 
-Run from the repository root with the project's environment: `python -m tests.bench`.
+Run from the repository root with the project's environment: `python -m streamdocs.bench`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from tests.support.paths import ROOT, copy_project
+from streamdocs.paths import ROOT, SUITE, copy_project
 
 
 def timed(command: list[str], **kwargs) -> float:
@@ -64,7 +64,7 @@ def missing_cassette_time() -> tuple[float, float]:
     """A new sample with no cassette, in a scratch copy: (its test's time, the pytest wall time).
     Target: the writer reads "no cassette ... `make record`" in under two seconds."""
     with tempfile.TemporaryDirectory() as scratch:
-        root = copy_project(Path(scratch), ["tests", "snippets", "cassettes", "pyproject.toml"])
+        root = copy_project(Path(scratch), SUITE)
         (root / "snippets" / "bench_new.py").write_text("import anthropic\n")
         report = root / "report.xml"
         start = time.perf_counter()
@@ -122,8 +122,8 @@ def rebuild_on_save(page: str = "setup.md") -> float:
 
 def fault_table() -> list[tuple[str, str, str, str]]:
     """The complete example against each emulator fault, live: did it survive, what was lost."""
-    from tests.emulator import Emulator
-    from tests.support import faults
+    from streamdocs.emulator import Emulator
+    from streamdocs.samples import faults
 
     rows = []
     with Emulator() as emulator:

@@ -1,4 +1,4 @@
-"""The system tools the tests drive, found or installed: `python3 -m tests.support.tools NAME...`.
+"""The system tools the tests drive, found or installed: `python3 -m streamdocs.tools NAME...`.
 
 `make test` runs this first. For each tool it looks, in this order:
 
@@ -185,7 +185,7 @@ def provide(names: list[str], environ: dict[str, str] | None = None) -> dict[str
 def main(argv: list[str]) -> int:
     unknown = [name for name in argv if name not in TOOLS]
     if unknown or not argv:
-        print(f"usage: python3 -m tests.support.tools {{{','.join(TOOLS)}}}...", file=sys.stderr)
+        print(f"usage: python3 -m streamdocs.tools {{{','.join(TOOLS)}}}...", file=sys.stderr)
         return 2
     try:
         provide(argv)

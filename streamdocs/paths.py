@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
 OUTPUTS = SNIPPETS / "output"
 CASSETTES = ROOT / "cassettes"
@@ -26,3 +26,7 @@ def copy_project(dest: Path, names: list[str]) -> Path:
         else:
             shutil.copy(source, dest / name)
     return dest
+
+
+# What a scratch copy needs to run the suite's own machinery (pytest, make record).
+SUITE = ["streamdocs", "tests", "snippets", "cassettes", "pyproject.toml"]

@@ -1,1 +1,0 @@
-"""The machinery behind the tested samples: cassette format, sample cases, the runner."""

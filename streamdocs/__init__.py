@@ -10,10 +10,15 @@ targets run (`python -m streamdocs.site.postbuild SITE_DIR`).
 from __future__ import annotations
 
 
-class BuildError(Exception):
-    """A writer's mistake (unknown placeholder, missing cassette), named so it can be fixed.
+try:  # MkDocs prints its own BuildError once, with no traceback, and stops the build
+    from mkdocs.exceptions import BuildError as _Base
+except ImportError:  # Zensical alone, or a machine without MkDocs
+    _Base = Exception
 
-    Both generators stop on an exception from an extension; MkDocs names the page
-    ("Error reading page 'x.md'"), and where Zensical tells an extension which page
-    it renders, the message names it too (streamdocs.markdown.page_path).
+
+class BuildError(_Base):
+    """A writer's mistake (unknown sample, missing cassette), named so it can be fixed.
+
+    Both generators stop on an exception from an extension; the message names the
+    page and line where the extension can tell (streamdocs.markdown.page_path).
     """

@@ -12,7 +12,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from streamdocs.paths import ROOT, SUITE, copy_project
+from streamdocs.paths import ROOT, SUITE, copy_project, page_url
 
 
 def timed(command: list[str], **kwargs) -> float:
@@ -89,7 +89,7 @@ def rebuild_on_save(page: str = "setup.md") -> float:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
         probe.close()
-        url = f"http://127.0.0.1:{port}/{page.removesuffix('.md')}/"
+        url = f"http://127.0.0.1:{port}/{page_url(page)}"
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-q", "--dev-addr", f"127.0.0.1:{port}"],
             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -9,6 +9,19 @@ CASSETTES = ROOT / "cassettes"
 DOCS = ROOT / "docs"
 
 
+def page_url(page: str | Path) -> str:
+    """A page's URL path, as both generators write directory URLs: `guides/curl.md` is
+    `guides/curl/`, `reference/index.md` is `reference/`, `index.md` is `` (the site root).
+    `page` is relative to docs/, or a path under DOCS."""
+    page = Path(page)
+    if page.is_absolute():
+        page = page.relative_to(DOCS)
+    stem = page.as_posix().removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
 def rel(path: Path) -> str:
     """A path as a writer types it: relative to the repository root."""
     return str(path.relative_to(ROOT))

@@ -33,8 +33,16 @@ def scratch_project(tmp_path):
     return copy_project(tmp_path, ["mkdocs.yml", "docs", "snippets", "cassettes"])
 
 
-def test_missing_snippet_fails_the_build_by_name(scratch_project):
+def test_missing_snippet_fails_the_build_once_at_its_line(scratch_project):
     (scratch_project / "snippets" / "text_stream.py").unlink()
+    page = scratch_project / "docs" / "index.md"  # the first page built
+    line = next(
+        number
+        for number, text in enumerate(page.read_text().split("\n"), 1)
+        if text.startswith("<!-- md:sample text_stream")
+    )
     result = site.build(scratch_project / "site", scratch_project / "mkdocs.yml")
+    message = f"docs/index.md:{line}: there is no snippets/text_stream.*"
     assert result.returncode != 0
-    assert "text_stream.py" in result.stderr
+    assert result.stderr.count(message) == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr

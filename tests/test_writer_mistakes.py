@@ -58,8 +58,9 @@ def test_every_cassette_is_replayed_by_a_test():
 def test_the_checks_see_the_pages():
     """Guard against a parser change that silently finds nothing to check."""
     found = [block for page in pages.pages(ROOT) for block in pages.blocks(page)]
-    assert len(found) >= 10
-    assert any(block.includes == ["text_stream.py"] for block in found)
+    placed = [s for page in pages.pages(ROOT) for s in pages.placed_samples(page, ROOT)[0]]
+    assert len(placed) >= 20
+    assert any(sample.file == "text_stream.py" for sample in placed)
     assert any(block.marked for block in found)
 
 
@@ -78,13 +79,7 @@ def _scratch(tmp_path: Path, page: str, snippets: dict[str, str] | None = None) 
 PAGE = """\
     # A page
 
-    ```python title="hello.py"
-    --8<-- "hello.py"
-    ```
-
-    ```text title="Output"
-    --8<-- "output/hello.txt"
-    ```
+    <!-- md:sample hello -->
 
     <!-- md:not-runnable -->
     ```sh
@@ -120,6 +115,10 @@ PAGE = """\
     Some text.
 
         indented = "code"
+
+    ```python title="hello.py"
+    --8<-- "hello.py"
+    ```
     """
 
 
@@ -127,12 +126,20 @@ def test_unmarked_blocks_are_found_at_every_depth(tmp_path):
     root = _scratch(tmp_path, PAGE, {"hello.py": "print('hello')\n", "output/hello.txt": "hello\n"})
     problems = pages.unmarked_blocks(root)
     where = [problem.split(": ", 1)[0] for problem in problems]
-    assert where == ["docs/page.md:18", "docs/page.md:30", "docs/page.md:34", "docs/page.md:44"]
+    assert where == [
+        "docs/page.md:12",
+        "docs/page.md:24",
+        "docs/page.md:28",
+        "docs/page.md:38",
+        "docs/page.md:40",
+    ]
     assert "```python block ('print(\"typed into a tab\")')" in problems[0]
     assert "```markdown block" in problems[2]
     assert "an indented code block ('indented = \"code\"')" in problems[3]
     assert "put `<!-- md:not-runnable -->` on the line right before" in problems[0]
     assert "move the code to snippets/<name>.py" in problems[0]
+    assert "includes hello.py by hand" in problems[4]
+    assert "`<!-- md:sample hello -->`" in problems[4]
 
 
 def test_a_marker_must_touch_its_fence(tmp_path):
@@ -161,7 +168,7 @@ def test_an_include_of_a_missing_snippet_is_named(tmp_path):
 
 
 def test_a_snippet_or_output_no_page_shows_is_named(tmp_path):
-    page = '```python\n--8<-- "hello.py"\n```\n'
+    page = "<!-- md:sample hello output=none -->\n"
     files = {"hello.py": "", "output/hello.txt": "", "orphan.py": "", "output/orphan.txt": ""}
     root = _scratch(tmp_path, page, files)
     problems = pages.unincluded_snippets(root)
@@ -170,8 +177,19 @@ def test_a_snippet_or_output_no_page_shows_is_named(tmp_path):
         "snippets/output/hello.txt",
         "snippets/output/orphan.txt",
     ]
-    assert '(`--8<-- "orphan.py"` in a fence)' in problems[0]
-    assert '```text title="Output"``` block holding `--8<-- "output/hello.txt"`' in problems[1]
+    assert "with `<!-- md:sample orphan -->`" in problems[0]
+    assert "show it with `<!-- md:output hello -->`" in problems[1]
+
+
+def test_a_marker_naming_no_sample_or_part_is_named_at_its_line(tmp_path):
+    page = "# Page\n\n<!-- md:sample helo -->\n<!-- md:sample hello part=nope -->\n"
+    root = _scratch(tmp_path, page, {"hello.py": "print('hello')\n"})
+    assert pages.missing_includes(root) == [
+        "docs/page.md:3: there is no snippets/helo.*: create the sample "
+        "(then `make record NAME=<name>`), or fix the name",
+        "docs/page.md:4: snippets/hello.py has no part 'nope': mark it with "
+        "`# --8<-- [start:nope]` and `# --8<-- [end:nope]`, or drop `part=`",
+    ]
 
 
 def test_a_cassette_no_test_replays_is_named(tmp_path):

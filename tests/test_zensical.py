@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from streamdocs.markdown import sdk_facts, versions
-from streamdocs.paths import DOCS, ROOT
+from streamdocs.paths import DOCS, ROOT, page_url
 from streamdocs.site import build as site
 from streamdocs.site import zensical as build_zensical
 
@@ -61,8 +61,7 @@ def _placeholders() -> dict[str, list[tuple[str, str]]]:
     for source in sorted(DOCS.rglob("*.md")):
         if "_theme" in source.parts:
             continue
-        stem = source.relative_to(DOCS).with_suffix("").as_posix()
-        built = "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html"
+        built = page_url(source) + "index.html"
         text = source.read_text(encoding="utf-8")
         for kind, module in (("sdk-facts", sdk_facts), ("versions", versions)):
             for name in module.PLACEHOLDER.findall(text):
@@ -150,24 +149,26 @@ def test_the_readme_lists_exactly_the_known_gaps():
 
 
 @pytest.mark.parametrize("generator", ["mkdocs", "zensical"])
-def test_a_writers_mistake_stops_either_build_naming_page_and_fix(tmp_path, generator):
-    """The extensions fail the same way under both: the page, the cassette and the fix."""
+def test_a_writers_mistake_stops_either_build_once_naming_page_line_and_fix(tmp_path, generator):
+    """The extensions fail the same way under both: page and line (front matter counted),
+    what is wrong and the command that fixes it, said once, without a traceback."""
     (tmp_path / "docs").mkdir()
-    (tmp_path / "cassettes").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Home\n\n<!-- md:recorded no_such_case -->\n")
+    (tmp_path / "snippets" / "output").mkdir(parents=True)
+    (tmp_path / "snippets" / "new_sample.py").write_text("print('hi')\n")
+    page = "---\ndescription: x\n---\n# Home\n\n<!-- md:sample new_sample -->\n"
+    (tmp_path / "docs" / "index.md").write_text(page)
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: Scratch\nmarkdown_extensions:\n  - streamdocs.markdown.shortcodes\n"
     )
     if generator == "mkdocs":
         result = site.build(tmp_path / "site", tmp_path / "mkdocs.yml")
-        named = "Error reading page 'index.md'"
     else:
         result = build_zensical.build(tmp_path / "site", tmp_path / "mkdocs.yml")
-        named = "docs/index.md: "
     output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert named in output, output
-    assert (
-        "cassettes/no_such_case.yaml does not exist. "
-        "Record it with `make record NAME=no_such_case`." in output
+    message = (
+        "docs/index.md:6: snippets/output/new_sample.txt does not exist yet: record the "
+        "sample with `make record NAME=new_sample`"
     )
+    assert result.returncode != 0, output
+    assert output.count(message) == 1, output
+    assert "Traceback" not in output, output

@@ -2,13 +2,14 @@
 
 Each rewrites the page's Markdown in a preprocessor that runs before
 pymdownx.snippets (priority 32) and before raw HTML is set aside (20), so it sees
-what the MkDocs hooks it replaces saw: the page as written, includes unresolved.
+the page as written, includes unresolved.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from markdown import Markdown
 from markdown.preprocessors import Preprocessor
@@ -17,18 +18,38 @@ from markdown.preprocessors import Preprocessor
 PRIORITY = 40
 
 
-def page_path(md: Markdown) -> str:
-    """`docs/PAGE.md: ` when the generator says which page this is (Zensical does), else ``.
+def _page_file(md: Markdown) -> tuple[str, str | None]:
+    """(path under docs/, absolute source path) of the page being rendered, if known.
 
-    MkDocs tells no extension the page, but names it itself when one raises
-    ("Error reading page 'PAGE.md'").
+    Zensical hands its preprocessors the page; MkDocs registers, per page, a tree
+    processor (`relpath`) that holds the page's file.
     """
-    for processor in md.preprocessors:
+    for processor in [*md.preprocessors, *md.treeprocessors]:
         page = getattr(processor, "page", None)
-        path = getattr(page, "path", None)
-        if isinstance(path, str) and path:
-            return f"docs/{path}: "
-    return ""
+        if isinstance(getattr(page, "path", None), str) and page.path:
+            return page.path, getattr(page, "abs_src_path", None)
+        file = getattr(processor, "file", None)
+        if isinstance(getattr(file, "src_uri", None), str):
+            return file.src_uri, getattr(file, "abs_src_path", None)
+    return "", None
+
+
+def page_path(md: Markdown) -> str:
+    """`docs/PAGE.md: ` when the generator says which page this is, else ``."""
+    path, _ = _page_file(md)
+    return f"docs/{path}: " if path else ""
+
+
+def front_matter_lines(md: Markdown, body: list[str]) -> int:
+    """How many lines the generator cut from the top of the page (its front matter), so
+    that a line of `body` can be named by its line in the file the writer edits."""
+    path, source = _page_file(md)
+    # Zensical names the page under docs/ only; builds run at the repository root.
+    source = source or (path and str(Path.cwd() / "docs" / path))
+    if not source or not Path(source).is_file():
+        return 0
+    total = len(Path(source).read_text(encoding="utf-8-sig").split("\n"))
+    return max(total - len(body), 0)
 
 
 class Substitution(Preprocessor):

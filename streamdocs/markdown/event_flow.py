@@ -1,11 +1,8 @@
-"""Markdown extension: `<!-- md:event-flow CASSETTE -->` draws a cassette's SSE events as SVG.
+"""`<!-- md:event-flow CASSETTE -->` (see shortcodes.py): a cassette's SSE events as SVG.
 
 The picture is read from the recorded wire (cassettes/CASSETTE.yaml), so it
 cannot drift from it, and it costs no JavaScript: no mermaid, no CDN. Runs of
 deltas for one block collapse to one row ("4 × text_delta").
-
-Its preprocessor runs before streamdocs.markdown.shortcodes' (which rejects
-unknown shortcodes), whatever the order in mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -15,13 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from markdown import Extension, Markdown
-
 from streamdocs import BuildError
-from streamdocs.markdown import PRIORITY, Substitution
 from streamdocs.recording import cassettes
-
-SHORTCODE = re.compile(r"<!-- md:event-flow(?P<args>[^>]*?)-->")
 
 # Geometry, in SVG user units (about CSS pixels at a phone's content width).
 WIDTH = 420
@@ -124,20 +116,6 @@ def cassette_body(name: str, where: str = "") -> str:
         raise BuildError(f"{where}cassettes/{name}.yaml holds no response body to draw") from error
 
 
-def expand(match: re.Match, where: str = "") -> str:
-    args = match["args"].split()
-    if len(args) != 1:
-        raise BuildError(f"{where}write `<!-- md:event-flow CASSETTE -->`")
-    # Blank lines around it make Markdown treat the figure as one raw HTML block.
-    return f"\n\n{svg(args[0], cassette_body(args[0], where))}\n\n"
-
-
-class EventFlowExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(
-            Substitution(md, SHORTCODE, expand), "streamdocs_event_flow", PRIORITY + 2
-        )
-
-
-def makeExtension(**kwargs) -> EventFlowExtension:
-    return EventFlowExtension(**kwargs)
+def figure(name: str) -> str:
+    """The figure for `<!-- md:event-flow NAME -->` (streamdocs.markdown.shortcodes)."""
+    return svg(name, cassette_body(name))

@@ -1,62 +1,231 @@
-"""Markdown extension: expand `<!-- md:NAME args -->` shortcodes.
+"""Markdown extension: expand the `<!-- md:NAME args -->` shortcodes, one per line.
 
-One regex over HTML comments, so the raw Markdown still reads cleanly on
-GitHub; an unknown shortcode or a missing file fails the build by name.
+HTML comments, so the raw Markdown still reads cleanly on GitHub. This module owns
+their grammar (`find`), which the page checks (streamdocs.site.checks) and llms-full.txt
+(streamdocs.site.postbuild) read too. A mistake fails the build once, naming the
+page, the line and the fix.
 
-- `<!-- md:recorded NAME -->`: where the output above came from, read from
-  cassettes/NAME.yaml (emulator or live API, and when).
-- `<!-- md:not-runnable -->`: placed right before a fence, marks a block that
-  is deliberately not a tested snippet (a shell `export`, a `pip install`).
-  It renders as nothing; the page checks read it.
-
-`md:event-flow` is streamdocs.markdown.event_flow's, expanded before this runs.
+- `<!-- md:sample NAME [part=P] [case=C] [output=none] [linenums=1] -->`: the sample
+  `snippets/NAME.*` (or the named part between `# --8<-- [start:P]` / `[end:P]`),
+  then the output its test checked for case C (default NAME), then where that output
+  was recorded. NAME may carry its suffix (`relay_page.js`) and must otherwise name
+  one file.
+- `<!-- md:output CASE -->`: only case CASE's output and provenance (for another run
+  of a sample shown above, e.g. in a content tab).
+- `<!-- md:event-flow CASSETTE -->`: a figure of the cassette's events
+  (streamdocs.markdown.event_flow).
+- `<!-- md:not-runnable -->`: right before a fence, marks a block that is deliberately
+  not a tested sample (a `pip install`); it renders as nothing.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
 from streamdocs import BuildError
-from streamdocs.markdown import PRIORITY, Substitution
+from streamdocs.markdown import PRIORITY, event_flow, front_matter_lines, page_path
 from streamdocs.recording import cassettes
 
-SHORTCODE = re.compile(r"<!-- md:(?P<name>[\w-]+)(?P<args>[^>]*?)-->")
+SHORTCODE = re.compile(
+    r"^(?P<indent>[ \t]*)<!--[ \t]*md:(?P<name>[\w-]+)(?P<args>[^>]*?)-->[ \t]*$", re.M
+)
+LANGUAGES = {".py": "python", ".sh": "sh", ".js": "js", ".html": "html", ".conf": "nginx"}
+SAMPLE_OPTIONS = {"part", "case", "output", "linenums"}
 
 
-def expand(match: re.Match, where: str = "") -> str:
-    name, args = match["name"], match["args"].split()
-    if name == "recorded":
-        return recorded(args, where)
-    if name == "not-runnable":
-        return ""
-    raise BuildError(f"{where}unknown shortcode `md:{name}`")
+@dataclass
+class Shortcode:
+    name: str
+    args: list[str]
+    options: dict[str, str] = field(default_factory=dict)
+    indent: str = ""
+    line: int = 0  # 1-based, in the text it was found in
 
 
-def recorded(args: list[str], where: str = "") -> str:
-    if len(args) != 1:
-        raise BuildError(f"{where}write `<!-- md:recorded CASE -->` with one case name")
-    cassette_name = f"{args[0]}.yaml"
-    data = cassettes.by_name(args[0], where)
-    provenance = data.get("recorded")
-    if not provenance:
+def find(text: str) -> list[Shortcode]:
+    found = []
+    for match in SHORTCODE.finditer(text):
+        args, options = [], {}
+        for word in match["args"].split():
+            key, eq, value = word.partition("=")
+            if eq:
+                options[key] = value
+            else:
+                args.append(word)
+        line = text.count("\n", 0, match.start()) + 1
+        found.append(Shortcode(match["name"], args, options, match["indent"], line))
+    return found
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What one `md:sample` / `md:output` marker shows, resolved against snippets/."""
+
+    file: str | None  # under snippets/; None for `md:output`
+    part: str | None
+    case: str | None  # whose output is shown; None with output=none
+    linenums: str | None = None
+
+    @property
+    def output(self) -> str | None:
+        return f"output/{self.case}.txt" if self.case else None
+
+    def markdown(self) -> list[str]:
+        """The fenced blocks pymdownx.snippets fills in: the tested files themselves."""
+        lines: list[str] = []
+        if self.file:
+            language = LANGUAGES.get(Path(self.file).suffix, "text")
+            numbers = f' linenums="{self.linenums}"' if self.linenums else ""
+            target = f"{self.file}:{self.part}" if self.part else self.file
+            lines += [f'```{language} title="{self.file}"{numbers}', f'--8<-- "{target}"', "```"]
+        if self.case:
+            lines += [""] if lines else []
+            lines += ['```text title="Output"', f'--8<-- "{self.output}"', "```"]
+        return lines
+
+
+def resolve(code: Shortcode, snippets: Path) -> Sample:
+    """The marker's sample, or a BuildError saying what is wrong and how to fix it."""
+    if code.name == "output":
+        if len(code.args) != 1 or code.options:
+            raise BuildError("write `<!-- md:output CASE -->` with one case name")
+        return Sample(None, None, _case(code.args[0], snippets))
+    if len(code.args) != 1:
+        raise BuildError("write `<!-- md:sample NAME -->` with one sample name")
+    unknown = set(code.options) - SAMPLE_OPTIONS
+    if unknown:
         raise BuildError(
-            f"cassettes/{cassette_name} does not say where it came from. "
-            "Re-record it with `make record`."
+            f"md:sample has no option {', '.join(sorted(unknown))}; "
+            f"it takes {', '.join(sorted(SAMPLE_OPTIONS))}"
+        )
+    file = _file(code.args[0], snippets)
+    part = code.options.get("part")
+    if part and f"[start:{part}]" not in (snippets / file).read_text(encoding="utf-8"):
+        raise BuildError(
+            f"snippets/{file} has no part {part!r}: mark it with `# --8<-- [start:{part}]` "
+            f"and `# --8<-- [end:{part}]`, or drop `part=`"
+        )
+    output = code.options.get("output")
+    if output not in (None, "none"):
+        raise BuildError("`output=` takes only `none` (the output shown is the case's)")
+    case = None if output == "none" else _case(code.options.get("case", Path(file).stem), snippets)
+    return Sample(file, part, case, code.options.get("linenums"))
+
+
+def samples_in(text: str, snippets: Path) -> list[Sample]:
+    """The samples a page's markers show (markers with a mistake left out: the build and
+    streamdocs.site.checks name those)."""
+    found = []
+    for code in find(text):
+        if code.name in ("sample", "output"):
+            try:
+                found.append(resolve(code, snippets))
+            except BuildError:
+                pass
+    return found
+
+
+def as_markdown(text: str, snippets: Path) -> str:
+    """The page as plain Markdown (llms-full.txt): each sample marker becomes its fenced
+    blocks, every other shortcode disappears."""
+    lines = text.split("\n")
+    for code in reversed(find(text)):
+        shown = []
+        if code.name in ("sample", "output"):
+            sample = resolve(code, snippets)
+            shown = [code.indent + line if line else "" for line in sample.markdown()]
+        lines[code.line - 1 : code.line] = shown
+    return "\n".join(lines)
+
+
+def _file(name: str, snippets: Path) -> str:
+    candidates = [snippets / name] if Path(name).suffix else sorted(snippets.glob(f"{name}.*"))
+    found = [path.name for path in candidates if path.is_file()]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise BuildError(f"md:sample {name} could be {' or '.join(found)}: write the suffix")
+    raise BuildError(
+        f"there is no snippets/{name}{'' if Path(name).suffix else '.*'}: create the sample "
+        "(then `make record NAME=<name>`), or fix the name"
+    )
+
+
+def _case(case: str, snippets: Path) -> str:
+    if not (snippets / "output" / f"{case}.txt").is_file():
+        raise BuildError(
+            f"snippets/output/{case}.txt does not exist yet: record the sample with "
+            f"`make record NAME={case}` (outputs come from the recording), or write "
+            "`output=none` to show the code alone"
+        )
+    return case
+
+
+def provenance(case: str, where: str = "") -> str:
+    """Where case CASE's output came from, read from its cassette."""
+    data = cassettes.by_name(case, where)
+    recorded = data.get("recorded")
+    if not recorded:
+        raise BuildError(
+            f"{where}cassettes/{case}.yaml does not say where it came from. "
+            f"Re-record it with `make record NAME={case}`."
         )
     return (
-        f'<p class="recorded"><small>Output recorded from the {provenance["source"]} '
-        f"on {provenance['recorded_at']} with anthropic {provenance['anthropic_sdk']}, "
-        f"replayed by the tests from <code>cassettes/{cassette_name}</code>.</small></p>"
+        f'<p class="recorded"><small>Output recorded from the {recorded["source"]} '
+        f"on {recorded['recorded_at']} with anthropic {recorded['anthropic_sdk']}, "
+        f"replayed by the tests from <code>cassettes/{case}.yaml</code>.</small></p>"
     )
+
+
+def _uses_api(case: str, root: Path) -> bool:
+    return (root / "cassettes" / f"{case}.yaml").is_file()
+
+
+def expand(code: Shortcode, root: Path) -> list[str]:
+    """The Markdown lines that replace the marker (indented as the marker is)."""
+    if code.name == "not-runnable":
+        return []
+    if code.name == "event-flow":
+        if len(code.args) != 1:
+            raise BuildError("write `<!-- md:event-flow CASSETTE -->`")
+        # Blank lines around it make Markdown treat the figure as one raw HTML block.
+        return ["", event_flow.figure(code.args[0]), ""]
+    if code.name not in ("sample", "output"):
+        raise BuildError(f"unknown shortcode `md:{code.name}`")
+    sample = resolve(code, root / "snippets")
+    lines = sample.markdown()
+    # A run that makes no request (no key, say) has no cassette, so nothing to cite.
+    if sample.case and _uses_api(sample.case, root):
+        lines.append(provenance(sample.case))
+    return [code.indent + line if line else "" for line in lines]
+
+
+class ShortcodePreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "md:" not in text:
+            return lines
+        where = page_path(self.md)
+        offset = front_matter_lines(self.md, lines)
+        root = Path.cwd()  # builds run at the repository root, as pymdownx.snippets' base_path
+        out = lines[:]
+        for code in reversed(find(text)):
+            try:
+                out[code.line - 1 : code.line] = expand(code, root)
+            except BuildError as error:
+                place = f"{where.removesuffix(': ')}:{code.line + offset}: " if where else ""
+                raise BuildError(f"{place}{error}") from None  # once, without a chain
+        return out
 
 
 class ShortcodesExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(
-            Substitution(md, SHORTCODE, expand), "streamdocs_shortcodes", PRIORITY + 1
-        )
+        md.preprocessors.register(ShortcodePreprocessor(md), "streamdocs_shortcodes", PRIORITY)
 
 
 def makeExtension(**kwargs) -> ShortcodesExtension:

@@ -35,6 +35,7 @@ from streamdocs.emulator.scenarios import (
     thinking_enabled,
     tool_choice,
 )
+from streamdocs.markdown import shortcodes
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
 
@@ -338,8 +339,11 @@ def _shown(path: Path) -> str:
 
 def page_links_troubleshooting(sample: Sample, pages_text: dict[Path, str]) -> bool:
     """Some page that shows the sample links the troubleshooting page for failures."""
-    include = re.compile(rf'--8<--\s+"{re.escape(sample.path.name)}(?::[\w-]+)?"')
-    shown_on = [p for p, text in pages_text.items() if include.search(text)]
+    shown_on = [
+        page
+        for page, text in pages_text.items()
+        if sample.path.name in {shown.file for shown in shortcodes.samples_in(text, SNIPPETS)}
+    ]
     handled_here = DOCS / TROUBLESHOOTING
     return any(p == handled_here or _links(p, pages_text[p]) for p in shown_on)
 

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-NOT_RUNNABLE = re.compile(r"^\s*<!--\s*md:not-runnable\s*-->\s*$")
+from streamdocs import BuildError
+from streamdocs.markdown import shortcodes
+
 # pymdownx.snippets: `--8<-- "file"` on its own line; a leading `;` escapes it.
 INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<target>[^"]+)"\s*$')
 INCLUDE_BLOCK_EDGE = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
@@ -108,6 +110,7 @@ def blocks(page: Path) -> list[Block]:
             continue
         start = token.map[0]
         before = original[start - 1] if start > 0 else ""
+        before_codes = shortcodes.find(before)
         found.append(
             Block(
                 page=page,
@@ -115,7 +118,7 @@ def blocks(page: Path) -> list[Block]:
                 fenced=token.type == "fence",
                 info=token.info.strip(),
                 content=token.content,
-                marked=bool(NOT_RUNNABLE.match(before)),
+                marked=any(code.name == "not-runnable" for code in before_codes),
             )
         )
     return found
@@ -134,21 +137,29 @@ def _where(root: Path, block: Block) -> str:
 
 
 def unmarked_blocks(root: Path) -> list[str]:
-    """Code blocks that are neither an included snippet nor marked not runnable."""
+    """Code blocks a writer typed: every sample is placed by its `md:sample` marker."""
     problems = []
     for page in pages(root):
         for block in blocks(page):
-            if block.marked or (block.fenced and block.only_includes):
+            if block.marked:
                 continue
             first = next((line for line in block.content.splitlines() if line.strip()), "")
             kind = f"a ```{block.info}" if block.fenced else "an indented code"
+            if block.fenced and block.only_includes:
+                name = include_path(block.includes[0])
+                problems.append(
+                    f"{_where(root, block)}: {kind} block includes {name} by hand. Place a "
+                    f"sample with one line, `<!-- md:sample {name.removesuffix('.py')} -->`: "
+                    "it brings the code, its checked output and where that was recorded."
+                )
+                continue
             problems.append(
-                f"{_where(root, block)}: {kind} block ({first.strip()[:40]!r}) is not an "
-                "included snippet. Readers copy code blocks, so each one must be a tested file: "
-                'move the code to snippets/<name>.py and include it with `--8<-- "<name>.py"` '
-                "(then `make record`); or, if it is deliberately not runnable (a shell export, "
-                "a pip install), put `<!-- md:not-runnable -->` on the line right before its "
-                "opening ``` fence."
+                f"{_where(root, block)}: {kind} block ({first.strip()[:40]!r}) is not a "
+                "sample. Readers copy code blocks, so each one must be a tested file: move the "
+                "code to snippets/<name>.py, put `<!-- md:sample <name> -->` where the block "
+                "was, and run `make record NAME=<name>`; or, if it is deliberately not "
+                "runnable (a shell export, a pip install), put `<!-- md:not-runnable -->` on "
+                "the line right before its opening ``` fence."
             )
     return problems
 
@@ -159,7 +170,8 @@ def stray_markers(root: Path) -> list[str]:
     for page in pages(root):
         marked_lines = {block.line - 1 for block in blocks(page) if block.marked}
         for number, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
-            if NOT_RUNNABLE.match(line) and number not in marked_lines:
+            codes = shortcodes.find(line)
+            if codes and codes[0].name == "not-runnable" and number not in marked_lines:
                 problems.append(
                     f"{page.relative_to(root)}:{number}: `<!-- md:not-runnable -->` marks "
                     "nothing: put it on the line right before the opening ``` fence."
@@ -167,9 +179,23 @@ def stray_markers(root: Path) -> list[str]:
     return problems
 
 
+def placed_samples(page: Path, root: Path) -> tuple[list[shortcodes.Sample], list[str]]:
+    """What the page's `md:sample` / `md:output` markers show, and their mistakes."""
+    found, problems = [], []
+    for code in shortcodes.find(page.read_text(encoding="utf-8")):
+        if code.name not in ("sample", "output"):
+            continue
+        try:
+            found.append(shortcodes.resolve(code, root / "snippets"))
+        except BuildError as error:
+            problems.append(f"{page.relative_to(root)}:{code.line}: {error}")
+    return found, problems
+
+
 def missing_includes(root: Path) -> list[str]:
     problems = []
     for page in pages(root):
+        problems += placed_samples(page, root)[1]
         for number, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
             for target in includes_in(line):
                 if not (root / "snippets" / include_path(target)).is_file():
@@ -183,11 +209,11 @@ def missing_includes(root: Path) -> list[str]:
 
 def unincluded_snippets(root: Path) -> list[str]:
     """Files under snippets/ (samples and outputs) that no page shows."""
-    included = {
-        include_path(target)
-        for page in pages(root)
-        for target in includes_in(page.read_text(encoding="utf-8"))
-    }
+    included = set()
+    for page in pages(root):
+        included |= {include_path(t) for t in includes_in(page.read_text(encoding="utf-8"))}
+        for sample in placed_samples(page, root)[0]:
+            included |= {name for name in (sample.file, sample.output) if name}
     snippets = root / "snippets"
     problems = []
     for path in sorted(snippets.rglob("*")):
@@ -199,14 +225,15 @@ def unincluded_snippets(root: Path) -> list[str]:
         if name in included:
             continue
         if name.startswith("output/"):
+            case = name.removeprefix("output/").removesuffix(".txt")
             fix = (
-                f'show it under its sample with a ```text title="Output"``` block holding '
-                f'`--8<-- "{name}"`, or delete it if its sample is gone'
+                f"show it with `<!-- md:output {case} -->` (or `case={case}` on its "
+                "sample's marker), or delete it if its sample is gone"
             )
         else:
             fix = (
-                f'include it from the page that explains it (`--8<-- "{name}"` in a fence), '
-                "or delete it with its cassette and output"
+                f"place it on the page that explains it with `<!-- md:sample "
+                f"{Path(name).stem} -->`, or delete it with its cassette and output"
             )
         problems.append(f"snippets/{name} is included by no page: {fix}.")
     return problems

@@ -10,7 +10,8 @@ mkdocs.yml and pages, so both sites get the same files.
   section, with its title, absolute URL and front-matter description.
 - llms-full.txt: each page's Markdown source with `--8<--` includes resolved
   by pymdownx.snippets itself (same settings as the site), so the samples in it
-  are the tested files; build shortcodes (HTML comments) are dropped, and the
+  are the tested files; `md:sample` markers become those includes, other
+  shortcodes (HTML comments) are dropped, and the
   `version:` and `sdk:` placeholders filled as on the page.
 - Page weight: mkdocstrings links assets/_mkdocstrings.css from every page; only
   pages it rendered (`class="doc doc-...`) use it. Each stylesheet in <head>
@@ -29,9 +30,9 @@ from pathlib import Path
 import markdown
 import yaml
 
-from streamdocs.markdown import sdk_facts, versions
+from streamdocs.markdown import sdk_facts, shortcodes, versions
+from streamdocs.paths import page_url
 
-SHORTCODE = re.compile(r"^[ \t]*<!-- md:[^>]*-->[ \t]*\n?", re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)(?:-{3}|\.{3})[ \t]*\n", re.S)
 HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 STYLESHEET = re.compile(r'\s*<link rel="stylesheet" href="[^"]*assets/_mkdocstrings\.css">')
@@ -58,11 +59,7 @@ class Page:
 
     @property
     def url(self) -> str:
-        """Directory URLs, as both generators write them: `guides/curl/`, `reference/`."""
-        stem = self.path.removesuffix(".md")
-        if stem == "index":
-            return ""
-        return stem.removesuffix("/index") + "/"
+        return page_url(self.path)
 
 
 def read_page(docs: Path, path: str, nav_title: str | None) -> Page:
@@ -119,9 +116,9 @@ def full_source(page: Page, snippets: dict) -> str:
     md = markdown.Markdown(
         extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": snippets}
     )
-    lines = md.preprocessors["snippet"].run(page.source.splitlines())
+    source = shortcodes.as_markdown(page.source, Path(snippets["base_path"][0]))
+    text = "\n".join(md.preprocessors["snippet"].run(source.splitlines()))
     where = f"docs/{page.path}: "
-    text = SHORTCODE.sub("", "\n".join(lines))
     return versions.fill(sdk_facts.fill(text, where), where).strip() + "\n"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,9 +64,19 @@ def build(site_dir: Path, config: Path) -> subprocess.CompletedProcess:
     finally:
         throwaway.unlink()
     if result.returncode != 0 or not (site_dir / "index.html").exists():
-        return result
+        return _without_traceback(result)
     code = postbuild.main([str(site_dir), "-f", str(config)])
     return subprocess.CompletedProcess(result.args, code, result.stdout, result.stderr)
+
+
+def _without_traceback(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    """A writer's mistake (streamdocs.BuildError) as its one line, not Zensical's two
+    tracebacks around it; any other failure as Zensical printed it."""
+    output = result.stdout + result.stderr
+    mistakes = re.findall(r"BuildError: (.+)", output)
+    if not mistakes:
+        return result
+    return subprocess.CompletedProcess(result.args, result.returncode, "", mistakes[0] + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

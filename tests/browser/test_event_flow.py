@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from streamdocs.paths import CASSETTES, DOCS
+from streamdocs.paths import CASSETTES, DOCS, page_url
 from streamdocs.recording import cassettes
 
 SHORTCODE = re.compile(r"<!-- md:event-flow (\w+) -->")
@@ -39,10 +39,7 @@ def test_each_diagram_matches_its_cassette(built_site):
         names = SHORTCODE.findall(md.read_text(encoding="utf-8"))
         if not names:
             continue
-        relative = md.relative_to(DOCS).with_suffix("")
-        html_file = built_site / (
-            "index.html" if str(relative) == "index" else f"{relative}/index.html"
-        )
+        html_file = built_site / page_url(md) / "index.html"
         figures = FIGURE.findall(html_file.read_text(encoding="utf-8"))
         assert len(figures) == len(names), (
             f"{md.name}: {len(names)} shortcodes, {len(figures)} SVGs"

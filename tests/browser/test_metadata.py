@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from mkdocs.config import load_config
 from mkdocs.utils.meta import get_data
 
-from streamdocs.paths import DOCS, ROOT, rel
+from streamdocs.paths import DOCS, ROOT, page_url, rel
 
 
 def _nav_pages() -> list[tuple[str, str]]:
@@ -26,13 +26,6 @@ def _nav_pages() -> list[tuple[str, str]]:
 
     walk(config["nav"])
     return found
-
-
-def _url_path(source: str) -> str:
-    path = source.removesuffix(".md")
-    if path == "index":
-        return ""
-    return path.removesuffix("/index").removesuffix("index") + "/"
 
 
 def test_site_has_a_description():
@@ -74,7 +67,7 @@ class _Meta(HTMLParser):
 def test_every_page_has_open_graph_tags(built_site):
     config = load_config(str(ROOT / "mkdocs.yml"))
     for _, source in _nav_pages():
-        path = _url_path(source)
+        path = page_url(source)
         parser = _Meta()
         parser.feed((built_site / path / "index.html").read_text(encoding="utf-8"))
         tags = parser.properties
@@ -89,7 +82,7 @@ def test_llms_txt_lists_every_page_in_the_nav(built_site):
     full = (built_site / "llms-full.txt").read_text(encoding="utf-8")
     assert index.startswith(f"# {config['site_name']}\n")
     for title, source in _nav_pages():
-        url = config["site_url"] + _url_path(source)
+        url = config["site_url"] + page_url(source)
         line = re.search(rf"^- \[(?P<title>[^\]]+)\]\({re.escape(url)}\)(?P<rest>.*)$", index, re.M)
         assert line, f"llms.txt does not list {source} as {url}"
         if title:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 import pytest
 
 from streamdocs.browser.chromium import DESKTOP, MOBILE
 from streamdocs.browser.server import pages
-from streamdocs.paths import DOCS, SNIPPETS
+from streamdocs.markdown import shortcodes
+from streamdocs.paths import DOCS, SNIPPETS, page_url
 
 
 def test_every_page_loads_without_console_errors_or_third_party_requests(
@@ -68,9 +68,6 @@ def test_a_shared_search_link_searches_on_load(page, site_url):
     page.locator(".md-search-result__item mark", has_text="text_stream").first.wait_for()
 
 
-SECTION_INCLUDE = re.compile(r'--8<-- "(?P<file>[\w./-]+\.py):(?P<section>[\w-]+)"')
-
-
 def _section(snippet: str, section: str) -> str:
     """The part of a snippet a page shows: between its markers, dedented, markers removed."""
     lines = (SNIPPETS / snippet).read_text(encoding="utf-8").splitlines()
@@ -81,22 +78,17 @@ def _section(snippet: str, section: str) -> str:
 
 
 def _first_section_include():
+    """The first sample a page shows in part (`<!-- md:sample NAME part=P -->`)."""
     for md in sorted(DOCS.rglob("*.md")):
-        match = SECTION_INCLUDE.search(md.read_text(encoding="utf-8"))
-        if match:
-            relative = md.relative_to(DOCS).with_suffix("")
-            path = (
-                ""
-                if relative.name == "index" and relative.parent == relative.parent.parent
-                else (f"{relative.parent}/" if relative.name == "index" else f"{relative}/")
-            )
-            return md, path, match["file"], match["section"]
+        for shown in shortcodes.samples_in(md.read_text(encoding="utf-8"), SNIPPETS):
+            if shown.part:
+                return md, page_url(md), shown.file, shown.part
     return None
 
 
 def test_copy_button_copies_exactly_the_snippet_section(context, page, site_url):
     found = _first_section_include()
-    assert found, 'no page includes a snippet section (`--8<-- "file.py:section"`) to check'
+    assert found, "no page shows a sample in part (`<!-- md:sample NAME part=P -->`) to check"
     md, path, snippet, section = found
     expected = _section(snippet, section)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
@@ -114,8 +106,7 @@ def test_copy_button_copies_exactly_the_snippet_section(context, page, site_url)
 def _page_with(marker: str) -> str:
     for md in sorted(DOCS.rglob("*.md")):
         if marker in md.read_text(encoding="utf-8"):
-            relative = md.relative_to(DOCS).with_suffix("")
-            return "" if str(relative) == "index" else f"{relative}/".replace("/index/", "/")
+            return page_url(md)
     pytest.fail(f"no page in docs/ uses {marker!r}; this test needs one")
 
 
@@ -297,7 +288,7 @@ def test_unknown_url_shows_the_404_page(page, site_url):
 def test_theme_accessibility_fixes_apply(page, site_url):
     """The fixes `make audit` measured (docs/_theme): named search dialog, code toolbars
     that are not landmarks, underlined text links, readable code comments."""
-    path = _page_with("complete_example.py")
+    path = _page_with("<!-- md:sample complete_example")
     page.goto(site_url + path)
     assert page.get_attribute(".md-search", "aria-label"), "search dialog has no name"
     page.wait_for_function("document.querySelectorAll('.md-code__nav').length > 0")

@@ -9,7 +9,6 @@ targets run (`python -m streamdocs.site.postbuild SITE_DIR`).
 
 from __future__ import annotations
 
-
 try:  # MkDocs prints its own BuildError once, with no traceback, and stops the build
     from mkdocs.exceptions import BuildError as _Base
 except ImportError:  # Zensical alone, or a machine without MkDocs

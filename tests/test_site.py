@@ -39,7 +39,7 @@ def test_missing_snippet_fails_the_build_once_at_its_line(scratch_project):
     line = next(
         number
         for number, text in enumerate(page.read_text().split("\n"), 1)
-        if text.startswith("<!-- md:sample text_stream")
+        if text.strip().startswith("<!-- md:sample text_stream")
     )
     result = site.build(scratch_project / "site", scratch_project / "mkdocs.yml")
     message = f"docs/index.md:{line}: there is no snippets/text_stream.*"

@@ -18,7 +18,7 @@ from anthropic.types import ErrorResponse, Message, RawMessageStreamEvent
 
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import KNOWN_MODELS, SCENARIO_DIR, load_scenario, load_scenarios
-from streamdocs.sse import parse_events
+from streamdocs.sse import framed_events
 
 MODEL = "claude-sonnet-5-5"
 KEY = "sk-ant-emulator-test"
@@ -186,7 +186,7 @@ def test_binds_loopback_only(emu):
 def test_stream_framing(emu, name):
     response, data = fetch_stream(emu, name)
     assert response.status_code == 200
-    events = parse_events(data)
+    events = framed_events(data)
     names = [event for event, _ in events]
     assert names[0] == "message_start"
     for event, line in events:
@@ -217,7 +217,7 @@ def test_stream_framing(emu, name):
 @pytest.mark.parametrize("name", STREAMING)
 def test_stream_block_structure(emu, name):
     _, data = fetch_stream(emu, name)
-    events = [json.loads(line) for event, line in parse_events(data) if event != "ping"]
+    events = [json.loads(line) for event, line in framed_events(data) if event != "ping"]
     blocks = [e for e in events if e["type"] == "content_block_start"]
     assert [b["index"] for b in blocks] == list(range(len(blocks)))
     for block in blocks:
@@ -250,7 +250,7 @@ def test_stream_block_structure(emu, name):
 @pytest.mark.parametrize("name", STREAMING)
 def test_stream_events_validate_against_sdk_types(emu, name):
     _, data = fetch_stream(emu, name)
-    for event, line in parse_events(data):
+    for event, line in framed_events(data):
         parsed = json.loads(line)
         if event == "ping":
             assert parsed == {"type": "ping"}

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from streamdocs import sse
 from streamdocs.paths import CASSETTES, rel
 from streamdocs.recording import cassettes
 
@@ -45,17 +46,6 @@ def recorded_streams() -> list[tuple[str, bytes]]:
 
 
 STREAMS = recorded_streams()
-
-
-def parse_events(body: bytes) -> list[tuple[str, str]]:
-    """The recorded (event name, data) pairs; recordings use LF and one data line."""
-    events = []
-    for block in body.decode("utf-8").split("\n\n"):
-        if not block.strip():
-            continue
-        fields = dict(line.split(": ", 1) for line in block.split("\n"))
-        events.append((fields["event"], fields["data"]))
-    return events
 
 
 # --- the transformations ------------------------------------------------------------
@@ -94,7 +84,7 @@ manglings = st.builds(
 
 def mangle(body: bytes, how: Mangling) -> list[bytes]:
     """The body rewritten as `how` says, cut into the pieces the server will send."""
-    events = parse_events(body)
+    events = sse.events(body)
     inserts = [(position, [(name, json.dumps({"type": name}))]) for position, name in how.unknown]
     inserts += [(position, [PING] * count) for position, count in how.pings]
     for position, extra in sorted(inserts, key=lambda insert: -insert[0]):
@@ -252,7 +242,7 @@ def outcome(path: str, pieces: list[bytes]) -> dict:
 
 def recorded_text(body: bytes) -> str:
     """The text deltas as recorded, read without the SDK."""
-    deltas = (json.loads(data) for _, data in parse_events(body))
+    deltas = (json.loads(data) for _, data in sse.events(body))
     return "".join(
         event["delta"]["text"]
         for event in deltas

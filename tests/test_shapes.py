@@ -19,7 +19,7 @@ from anthropic.types import (
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.samples import matrix
-from streamdocs.sse import parse_events
+from streamdocs.sse import framed_events
 
 SHAPES = shapes(load_scenarios())
 EVENT = pydantic.TypeAdapter(RawMessageStreamEvent)
@@ -91,7 +91,7 @@ def streams():
                         data += chunk
                 except (httpx2.RemoteProtocolError, httpx2.ReadTimeout):
                     pass  # the cut and stall shapes
-            found[name] = parse_events(data) if data else []
+            found[name] = framed_events(data) if data else []
     return found
 
 

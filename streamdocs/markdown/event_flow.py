@@ -8,12 +8,11 @@ deltas for one block collapse to one row ("4 × text_delta").
 from __future__ import annotations
 
 import html
-import json
-import re
 from dataclasses import dataclass
 
 from streamdocs import BuildError
 from streamdocs.recording import cassettes
+from streamdocs.sse import json_events
 
 # Geometry, in SVG user units (about CSS pixels at a phone's content width).
 WIDTH = 420
@@ -30,21 +29,6 @@ class Row:
     count: int  # how many consecutive events this row stands for
     kind: str  # message | block | ping: picks the colour
     detail: str  # what a reader needs beside the name
-
-
-def parse_events(sse: str) -> list[tuple[str, dict]]:
-    """(event name, data) pairs in wire order from an SSE body."""
-    events = []
-    for chunk in re.split(r"\n\n+", sse.strip()):
-        name, data = None, {}
-        for line in chunk.splitlines():
-            if line.startswith("event:"):
-                name = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                data = json.loads(line.split(":", 1)[1])
-        if name:
-            events.append((name, data))
-    return events
 
 
 def rows(events: list[tuple[str, dict]]) -> list[Row]:
@@ -78,7 +62,7 @@ def rows(events: list[tuple[str, dict]]) -> list[Row]:
 
 def svg(name: str, sse: str) -> str:
     """The inline SVG figure for one cassette's response body."""
-    flow = rows(parse_events(sse))
+    flow = rows(json_events(sse))
     height = TOP + ROW * len(flow)
     ident = f"event-flow-{name}"
     spoken = "; ".join(f"{row.event} {row.detail}".strip() for row in flow)

@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from streamdocs.paths import ROOT
+from streamdocs.sse import json_events
 
 RECORD = ["tests/test_samples.py", "tests/test_curl.py"]
 SKIP_MESSAGE = (
@@ -57,19 +58,7 @@ def _fields(value, prefix: str = "") -> set[str]:
 def _events(text: str) -> list[tuple[str, dict]]:
     """(name, data) per server-sent event; the name carries the delta or block type."""
     events = []
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        name, data = None, []
-        for line in block.split("\n"):
-            if line.startswith("event:"):
-                name = line[6:].strip()
-            elif line.startswith("data:"):
-                data.append(line[5:].strip())
-        if not name:
-            continue
-        try:
-            payload = json.loads("\n".join(data)) if data else {}
-        except ValueError:
-            payload = {}
+    for name, payload in json_events(text):
         inner = payload.get("delta") or payload.get("content_block") or {}
         kind = inner.get("type") if isinstance(inner, dict) else None
         events.append((f"{name}/{kind}" if kind else name, payload))

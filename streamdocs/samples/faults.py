@@ -10,7 +10,6 @@ the same request gets the same bytes.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import pytest
 
 from streamdocs import sdk_internals
 from streamdocs.paths import SNIPPETS
+from streamdocs.sse import json_events
 
 from . import runner
 from .cases import Case
@@ -153,13 +153,8 @@ def streamed_text(emulator, request: dict) -> tuple[str, str | None]:
 
 def _text_deltas(body: bytes) -> str:
     """Text of every complete SSE `content_block_delta` event (a truncated one is not sent)."""
-    text = []
-    events = body.decode("utf-8", errors="replace").replace("\r\n", "\n").split("\n\n")
-    for event in events[:-1]:  # the last piece has no terminating blank line
-        for line in event.split("\n"):
-            if not line.startswith("data:"):
-                continue
-            data = json.loads(line[5:])
-            if data.get("type") == "content_block_delta" and data["delta"]["type"] == "text_delta":
-                text.append(data["delta"]["text"])
-    return "".join(text)
+    return "".join(
+        data["delta"]["text"]
+        for _, data in json_events(body)  # an event cut before its blank line is none
+        if data.get("type") == "content_block_delta" and data["delta"]["type"] == "text_delta"
+    )

@@ -8,18 +8,19 @@ or records it through the emulator or the live API under `make record`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import ssl
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import anthropic._constants
 import httpx2
 import pytest
 import trustme
+from aiohttp import web
 
 from streamdocs import tools
+from streamdocs.loopback import LoopbackServer
 from streamdocs.paths import OUTPUTS, SNIPPETS, rel
 from streamdocs.samples import runner
 
@@ -28,39 +29,40 @@ SNIPPET = SNIPPETS / f"{NAME}.sh"
 FORWARDED = ("x-api-key", "anthropic-version", "content-type")
 
 
-class Relay(ThreadingHTTPServer):
-    """A loopback HTTPS server that forwards each request to `target` with httpx2."""
+class Relay:
+    """What the loopback HTTPS relay saw: it forwards each request to `target` with httpx2,
+    where vcrpy answers it from the cassette (or records it)."""
 
     def __init__(self, target: str):
-        super().__init__(("127.0.0.1", 0), RelayHandler)
         self.target = target
         self.received: list[dict] = []
         self.misses: list[BaseException] = []
 
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/{path:.*}", self.forward)
+        return app
 
-class RelayHandler(BaseHTTPRequestHandler):
-    server: Relay
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["content-length"]))
-        headers = {name: self.headers[name] for name in FORWARDED if name in self.headers}
-        self.server.received.append({"path": self.path, "headers": headers, "body": body})
+    async def forward(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        headers = {name: request.headers[name] for name in FORWARDED if name in request.headers}
+        self.received.append({"path": request.path, "headers": headers, "body": body})
         try:
-            url = self.server.target + self.path
-            with httpx2.Client(timeout=30) as client:
-                response = client.post(url, content=body, headers=headers)
+            # vcrpy intercepts the synchronous client; a worker thread keeps the loop free
+            response = await asyncio.to_thread(self._post, request.path, body, headers)
         except runner.CassetteMiss as miss:
-            self.server.misses.append(miss)
-            self.send_error(502, "no recorded response for this request")
-            return
-        self.send_response(response.status_code)
-        self.send_header("content-type", response.headers.get("content-type", "text/plain"))
-        self.send_header("content-length", str(len(response.content)))
-        self.end_headers()
-        self.wfile.write(response.content)
+            self.misses.append(miss)
+            return web.Response(status=502, text="no recorded response for this request")
+        content_type = response.headers.get("content-type", "text/plain")
+        return web.Response(
+            status=response.status_code,
+            body=response.content,
+            headers={"content-type": content_type},
+        )
 
-    def log_message(self, *args):  # keep pytest's output clean
-        pass
+    def _post(self, path: str, body: bytes, headers: dict[str, str]) -> httpx2.Response:
+        with httpx2.Client(timeout=30) as client:
+            return client.post(self.target + path, content=body, headers=headers)
 
 
 @pytest.fixture
@@ -72,20 +74,16 @@ def relay(recording, tmp_path):
     else:  # live: recorded by vcrpy on the way through
         target = recording.api_url or "https://api.anthropic.com"
     authority = trustme.CA()
-    server = Relay(target)
+    relay = Relay(target)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     authority.issue_cert("api.anthropic.com").configure_cert(context)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
-    (tmp_path / ".curlrc").write_text(
-        f'connect-to = "api.anthropic.com:443:127.0.0.1:{server.server_address[1]}"\n'
-        f'cacert = "{tmp_path / "ca.pem"}"\n'
-    )
-    yield server
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(relay.app(), tls=context) as server:
+        (tmp_path / ".curlrc").write_text(
+            f'connect-to = "api.anthropic.com:443:127.0.0.1:{server.tls_port}"\n'
+            f'cacert = "{tmp_path / "ca.pem"}"\n'
+        )
+        yield relay
 
 
 @pytest.mark.vcr

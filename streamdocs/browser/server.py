@@ -7,12 +7,12 @@ Runs in a background thread so tests, the audit and screenshots share it.
 
 from __future__ import annotations
 
-import asyncio
 import mimetypes
-import threading
 from pathlib import Path
 
 from aiohttp import web
+
+from streamdocs.loopback import LoopbackServer
 
 # Compressed like a static host compresses: text types only.
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -41,34 +41,15 @@ def _app(root: Path) -> web.Application:
     return app
 
 
-class SiteServer:
+class SiteServer(LoopbackServer):
     """`with SiteServer(site_dir) as server: server.url` (http://127.0.0.1:PORT/)."""
 
     def __init__(self, root: Path):
-        self.root = Path(root)
-        self.url = ""
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner: web.AppRunner | None = None
+        super().__init__(_app(Path(root)))
 
-    async def _start(self) -> str:
-        self._runner = web.AppRunner(_app(self.root), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        return f"http://127.0.0.1:{port}/"
-
-    def __enter__(self) -> SiteServer:
-        self._thread.start()
-        self.url = asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
+    @property
+    def url(self) -> str:
+        return super().url + "/"
 
 
 def pages(site_dir: Path) -> list[str]:

@@ -7,18 +7,18 @@ comes from `wire`; which scenario answers comes from `scenarios`.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import json
 import ssl
-import threading
 import time
 import zlib
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+
+from streamdocs.loopback import LoopbackServer
 
 from . import wire
 from .scenarios import (
@@ -33,7 +33,6 @@ from .scenarios import (
     thinking_problem,
 )
 
-HOST = "127.0.0.1"  # loopback only: the emulator must never be reachable from elsewhere
 _REQUIRED = ("model", "max_tokens", "messages")
 
 
@@ -54,38 +53,28 @@ class Emulator:
     ) -> None:
         self.delay = delay
         self.chunk_size = chunk_size
-        self.port = port
-        self.tls = tls  # also serve HTTPS on `tls_port` (for curl, which talks to https)
-        self.tls_port: int | None = None
+        app = web.Application()
+        app.router.add_post("/v1/messages", self._messages)
+        app.router.add_post("/scenario/{name}/v1/messages", self._messages)
+        app.router.add_route("*", "/{tail:.*}", self._not_found)
+        # with `tls`, also HTTPS on `tls_port` (for curl, which talks to https); handlers
+        # watch `stopping`, so a short shutdown timeout is enough
+        self.server = LoopbackServer(app, port, tls, shutdown_timeout=1.0)
         dirs = (scenario_dir,) if scenario_dir is not None else ()
         self.scenarios: dict[str, Scenario] = load_scenarios(*dirs)
         self._run: _Run | None = None
         self.requests: list[dict[str, Any]] = []
         # when a client closed a stream before its end (time.monotonic())
         self.closed_early: list[float] = []
-        self.addresses: list[tuple[str, int]] = []
-        self._thread: threading.Thread | None = None
-        self._ready = threading.Event()
-        self._startup_error: BaseException | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> Emulator:
-        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
-        self._thread.start()
-        self._ready.wait()
-        if self._startup_error is not None:
-            raise self._startup_error
+        self.server.start()
         return self
 
     def stop(self) -> None:
-        if self._loop is not None and self._stopping is not None:
-            self._loop.call_soon_threadsafe(self._stopping.set)
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self.server.stop()
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -95,7 +84,15 @@ class Emulator:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return self.server.url
+
+    @property
+    def tls_port(self) -> int | None:
+        return self.server.tls_port
+
+    @property
+    def addresses(self) -> list[tuple[str, int]]:
+        return self.server.addresses
 
     def begin_run(self, shape: str | None) -> None:
         """From now on, the first request (and its retries) gets scenario `shape`; later
@@ -116,39 +113,6 @@ class Emulator:
     def base_url(self, scenario: str | None = None) -> str:
         """The SDK's base_url; naming a scenario forces it (the SDK appends /v1/messages)."""
         return self.url if scenario is None else f"{self.url}/scenario/{scenario}"
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
-        app = web.Application()
-        app.router.add_post("/v1/messages", self._messages)
-        app.router.add_post("/scenario/{name}/v1/messages", self._messages)
-        app.router.add_route("*", "/{tail:.*}", self._not_found)
-        # handlers watch _stopping, so a short shutdown timeout is enough
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        try:
-            await runner.setup()
-            await web.TCPSite(runner, HOST, self.port).start()
-            self.addresses = list(runner.addresses)
-            self.port = self.addresses[0][1]
-            if self.tls is not None:
-                await web.TCPSite(runner, HOST, 0, ssl_context=self.tls).start()
-                self.addresses = list(runner.addresses)
-                self.tls_port = self.addresses[-1][1]
-        except BaseException as err:  # noqa: BLE001 - handed to the starting thread
-            self._startup_error = err
-            self._ready.set()
-            await runner.cleanup()
-            return
-        self._ready.set()
-        await self._stopping.wait()
-        await runner.cleanup()
-
-    async def _pause(self, seconds: float) -> None:
-        """Sleep, but wake at once when the emulator shuts down."""
-        if seconds > 0 and self._stopping is not None:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), seconds)
 
     # --- handlers ----------------------------------------------------------------------
 
@@ -224,7 +188,7 @@ class Emulator:
             _drop(request)
             return web.Response()  # never sent: the connection is gone
         if interrupt is not None:
-            await self._pause(interrupt.stall_seconds)
+            await self.server.pause(interrupt.stall_seconds)
         data = json.dumps(wire.public(message), separators=(",", ":"), ensure_ascii=False)
         data = data.encode()
         headers = wire.response_headers(ids, authenticated=True)
@@ -268,11 +232,11 @@ class Emulator:
                         await self._send(response, wire.encode_event(error, seq), compressor)
                         break
                     await self._stall(response, interrupt, seq, compressor, reply.chunk_size)
-                if self._stopping is not None and self._stopping.is_set():
+                if self.server.stopping is not None and self.server.stopping.is_set():
                     _drop(request)
                     return response
                 if seq:
-                    await self._pause(self.delay)
+                    await self.server.pause(self.delay)
                 await self._send(
                     response, wire.encode_event(event, seq), compressor, reply.chunk_size
                 )
@@ -294,12 +258,12 @@ class Emulator:
     ) -> None:
         """Go silent for the stall, or send only keep-alive pings meanwhile."""
         if not interrupt.pings_every:
-            await self._pause(interrupt.stall_seconds)
+            await self.server.pause(interrupt.stall_seconds)
             return
         waited = 0.0
         while waited < interrupt.stall_seconds:
             step = min(interrupt.pings_every, interrupt.stall_seconds - waited)
-            await self._pause(step)
+            await self.server.pause(step)
             waited += step
             ping = wire.encode_event(wire.PING, seq)
             await self._send(response, ping, compressor, chunk_size)

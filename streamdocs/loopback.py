@@ -1,0 +1,95 @@
+"""One way to serve an aiohttp app on 127.0.0.1 from a background thread.
+
+The emulator, the built-site server and the curl test's HTTPS relay all use it:
+`with LoopbackServer(app) as server: server.url`. Loopback only, so nothing the
+tests serve is reachable from another machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+import threading
+
+from aiohttp import web
+
+HOST = "127.0.0.1"
+
+
+class LoopbackServer:
+    """Serves `app` on HOST:`port` (0: any free port) and, with `tls`, also over HTTPS on
+    `tls_port`. `stopping` is set when the server begins to stop, so a handler that
+    waits (a stalled stream) can wake at once; `pause` sleeps unless that happens."""
+
+    def __init__(
+        self,
+        app: web.Application,
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+        shutdown_timeout: float = 1.0,
+    ) -> None:
+        self.app = app
+        self.port = port
+        self.tls = tls
+        self.tls_port: int | None = None
+        self.addresses: list[tuple[str, int]] = []
+        self.shutdown_timeout = shutdown_timeout
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stopping: asyncio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> LoopbackServer:
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._startup_error is not None:
+            raise self._startup_error
+        return self
+
+    def stop(self) -> None:
+        if self.loop is not None and self.stopping is not None:
+            self.loop.call_soon_threadsafe(self.stopping.set)
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    async def pause(self, seconds: float) -> None:
+        """Sleep, but wake at once when the server stops."""
+        if seconds > 0 and self.stopping is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), seconds)
+
+    async def _serve(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.stopping = asyncio.Event()
+        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=self.shutdown_timeout)
+        try:
+            await runner.setup()
+            await web.TCPSite(runner, HOST, self.port).start()
+            self.addresses = list(runner.addresses)
+            self.port = self.addresses[0][1]
+            if self.tls is not None:
+                await web.TCPSite(runner, HOST, 0, ssl_context=self.tls).start()
+                self.addresses = list(runner.addresses)
+                self.tls_port = self.addresses[-1][1]
+        except BaseException as err:  # noqa: BLE001 - handed to the starting thread
+            self._startup_error = err
+            self._ready.set()
+            await runner.cleanup()
+            return
+        self._ready.set()
+        await self.stopping.wait()
+        await runner.cleanup()

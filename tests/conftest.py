@@ -9,7 +9,7 @@ from importlib.metadata import version
 
 import pytest
 
-from streamdocs import sdk_internals
+from streamdocs import environment, sdk_internals
 from streamdocs.paths import CASSETTES
 from streamdocs.recording import cassettes, model_swap
 
@@ -148,22 +148,15 @@ def instant_retries(monkeypatch, recording):
 
 @pytest.fixture
 def sample_env(monkeypatch, recording, tmp_path_factory):
-    """Give a sample only the ANTHROPIC_* environment its run defines."""
+    """Give a sample only the ANTHROPIC_* environment its run defines (streamdocs.environment)."""
 
     def apply(scenario: str | None = None, extra: dict[str, str | None] | None = None):
-        for name in list(os.environ):
-            if name.startswith("ANTHROPIC_"):
-                monkeypatch.delenv(name)
-        # an empty home: a writer's own SDK profile (~/.config/anthropic) never reaches a
-        # run, and a run without a key finds no credential at all, as on a new machine
-        monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
         env = recording.env(scenario) if recording else {"ANTHROPIC_API_KEY": REPLAY_KEY}
         env.update(extra or {})
-        for name, value in env.items():
-            if value is None:
-                monkeypatch.delenv(name, raising=False)
-            else:
-                monkeypatch.setenv(name, value)
+        changes = environment.overlay(env, tmp_path_factory.mktemp("home"))
+        environment.apply(
+            changes, monkeypatch.setenv, lambda name: monkeypatch.delenv(name, raising=False)
+        )
 
     return apply
 

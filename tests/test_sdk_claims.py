@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import re
 import runpy
 import typing
@@ -22,6 +21,7 @@ from anthropic._constants import DEFAULT_TIMEOUT
 from anthropic.lib.streaming import _types as helper_types
 from anthropic.types.parsed_message import ParsedMessage
 
+from streamdocs import environment
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
 
@@ -296,11 +296,8 @@ def test_exceptions_that_do_not_derive_from_anthropic_error():
 def test_no_credential_is_a_plain_type_error_at_the_first_request(monkeypatch, tmp_path):
     """Finding 10, 32: with nothing configured the client is created without complaint;
     the request raises a TypeError, which is no AnthropicError."""
-    for name in list(os.environ):
-        if name.startswith("ANTHROPIC_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".config"))
+    changes = environment.overlay({}, tmp_path)
+    environment.apply(changes, monkeypatch.setenv, monkeypatch.delenv)
     client = anthropic.Anthropic(http_client=httpx2.Client(transport=httpx2.MockTransport(
         lambda request: httpx2.Response(500)
     )))  # fmt: skip

@@ -244,3 +244,21 @@ def test_the_allow_list_admits_loopback_only(request):
             f"--allowed-hosts {allowed} admits {host}: anchor each entry with $ "
             "(pyproject.toml addopts)"
         )
+
+
+def test_a_writers_own_profile_on_disk_never_reaches_a_run(sample_env, monkeypatch, tmp_path):
+    """A profile in the writer's ~/.config/anthropic (what `ant` writes) is invisible to a
+    sample: with no key defined, the run finds no credential at all."""
+    writer_home = tmp_path / "writer"
+    configs = writer_home / ".config" / "anthropic" / "configs"
+    configs.mkdir(parents=True)
+    (configs / "default.json").write_text('{"authentication": {"type": "user_oauth"}}')
+    (writer_home / ".config" / "anthropic" / "active_config").write_text("default")
+    monkeypatch.setenv("HOME", str(writer_home))
+    monkeypatch.setenv("ANTHROPIC_PROFILE", "default")  # and the variable naming it
+    sample_env(None, {"ANTHROPIC_API_KEY": None})
+    assert "ANTHROPIC_PROFILE" not in os.environ
+    assert not (Path.home() / ".config" / "anthropic").exists()
+    client = anthropic.Anthropic(base_url="http://127.0.0.1:9")
+    with pytest.raises(TypeError, match="Could not resolve authentication method"):
+        client.messages.create(model="claude-haiku-4-5", max_tokens=1, messages=[])

@@ -10,14 +10,13 @@ the same request gets the same bytes.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx2
 import pytest
 
-from streamdocs import sdk_internals
+from streamdocs import environment, sdk_internals
 from streamdocs.paths import SNIPPETS
 from streamdocs.sse import json_events
 
@@ -68,21 +67,6 @@ def fast_client_defaults() -> Iterator[None]:
         yield
 
 
-@contextlib.contextmanager
-def environment(**values: str) -> Iterator[None]:
-    """Only the ANTHROPIC_* variables given, restored afterwards."""
-    saved = {name: value for name, value in os.environ.items() if name.startswith("ANTHROPIC_")}
-    for name in saved:
-        del os.environ[name]
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name in [name for name in os.environ if name.startswith("ANTHROPIC_")]:
-            del os.environ[name]
-        os.environ.update(saved)
-
-
 @dataclass
 class FaultRun:
     fault: Fault
@@ -122,7 +106,7 @@ def run_complete_example(emulator, fault: Fault) -> FaultRun:
     base_url = emulator.base_url(fault.scenario)
     with (
         fast_client_defaults(),
-        environment(ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=base_url),
+        environment.isolated(ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=base_url),
     ):
         result = runner.run(COMPLETE_EXAMPLE)
     requests = emulator.requests[before:]

@@ -1,17 +1,56 @@
-"""The one module of the test machinery that reaches into the SDK's private parts.
+"""The one module that reaches into the SDK's private parts: the facts the site reads from
+them, and the patches that make live test runs fast.
 
-Each function says which private name it touches and why; an SDK bump that renames one
-fails here, in one place.
+Read (the site states these numbers, so they come from the SDK, not from memory):
+- `anthropic._constants`: ANTHROPIC_API_VERSION (the header every request sends),
+  DEFAULT_TIMEOUT, DEFAULT_MAX_RETRIES, MODEL_NONSTREAMING_TOKENS.
+- `anthropic._error_classes.ERROR_CLASSES`: which class each (status, error type) raises.
+- `anthropic._streaming.Stream.__stream__`'s source: which SSE events the decoder skips
+  or raises on without a model for them (`ping`, `error`).
+- `anthropic._client`'s source: the ANTHROPIC_* variables the client reads.
+
+Patched (tests only, through pytest's monkeypatch; `fast_sdk` in tests/conftest.py):
+retry back-off, the default read timeout and the TLS context, each below with its why.
+
+An SDK bump that renames one of these fails here, in one place.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 
 import anthropic._base_client
+import anthropic._client
+import anthropic._streaming
 import httpcore2
 import httpx2
-import pytest
+from anthropic._constants import ANTHROPIC_API_VERSION as API_VERSION
+from anthropic._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
+from anthropic._error_classes import ERROR_CLASSES
+
+__all__ = [
+    "API_VERSION",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "ERROR_CLASSES",
+    "MODEL_NONSTREAMING_TOKENS",
+    "client_source",
+    "stream_decoder_source",
+]
+
+
+def stream_decoder_source() -> str:
+    """The source of `Stream.__stream__`, the loop that turns SSE events into models."""
+    return inspect.getsource(anthropic._streaming.Stream.__stream__)
+
+
+def client_source() -> str:
+    """The source of `anthropic/_client.py`, where the client reads its environment."""
+    return inspect.getsource(anthropic._client)
+
+
+# --- patches for live runs ----------------------------------------------------------------
 
 # one per process, shared by every test that asks for it (see reuse_tls_context)
 _shared_tls_context = functools.cache(httpcore2.default_ssl_context)
@@ -40,11 +79,9 @@ def reuse_tls_context(monkeypatch) -> None:
     monkeypatch.setattr(httpcore2, "default_ssl_context", _shared_tls_context)
 
 
-@pytest.fixture
-def fast_sdk(monkeypatch):
+def fast(monkeypatch) -> None:
     """For runs against the emulator's failure shapes: retries without their sleep, a
-    stall noticed after 0.3 s (clients without their own timeout), one TLS context. The
-    answer matrix and the live guide tests use this, and nothing else patches the SDK."""
+    stall noticed after 0.3 s (clients without their own timeout), one TLS context."""
     no_retry_wait(monkeypatch)
     short_default_read_timeout(monkeypatch, 0.3)
     reuse_tls_context(monkeypatch)

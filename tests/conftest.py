@@ -12,9 +12,6 @@ import pytest
 from streamdocs import environment, sdk_internals
 from streamdocs.paths import CASSETTES
 from streamdocs.recording import cassettes, model_swap
-
-# The fixture that patches SDK internals for live runs lives beside what it patches.
-from streamdocs.sdk_internals import fast_sdk  # noqa: F401, E402
 from streamdocs.site import build as site
 
 # A real key is never needed to replay, and must never reach a recording.
@@ -137,6 +134,13 @@ def _recording_session(recording: Recording):
     finally:
         cassettes.provenance = None
         cassettes.keep_unchanged(before)
+
+
+@pytest.fixture
+def fast_sdk(monkeypatch):
+    """For live runs against the emulator's failure shapes (the answer matrix, the guides'
+    live tests): the SDK patched as streamdocs.sdk_internals.fast says, and nothing else."""
+    sdk_internals.fast(monkeypatch)
 
 
 @pytest.fixture

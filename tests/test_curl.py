@@ -13,13 +13,12 @@ import os
 import ssl
 import subprocess
 
-import anthropic._constants
 import httpx2
 import pytest
 import trustme
 from aiohttp import web
 
-from streamdocs import tools
+from streamdocs import sdk_internals, tools
 from streamdocs.loopback import LoopbackServer
 from streamdocs.paths import OUTPUTS, SNIPPETS, rel
 from streamdocs.samples import runner
@@ -113,9 +112,9 @@ def test_curl_sample_runs_verbatim(relay, vcr, recording, sample_env, tmp_path, 
     assert result.returncode == 0, f"curl failed ({result.returncode}): {result.stderr}"
     [sent] = relay.received
     assert sent["path"] == "/v1/messages"
-    assert sent["headers"]["anthropic-version"] == anthropic._constants.ANTHROPIC_API_VERSION, (
+    assert sent["headers"]["anthropic-version"] == sdk_internals.API_VERSION, (
         f"{rel(SNIPPET)} sends anthropic-version {sent['headers']['anthropic-version']}, "
-        f"the pinned SDK sends {anthropic._constants.ANTHROPIC_API_VERSION}"
+        f"the pinned SDK sends {sdk_internals.API_VERSION}"
     )
     if recording is None:
         assert vcr.all_played, f"cassettes/{NAME}.yaml holds requests curl no longer sends"

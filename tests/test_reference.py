@@ -21,13 +21,12 @@ import anthropic
 import anthropic.types
 import httpx2
 import pytest
-from anthropic._error_classes import ERROR_CLASSES
-from anthropic._streaming import Stream
 from anthropic.lib.streaming import AsyncMessageStream, MessageStream
 from anthropic.lib.streaming import _types as helper_types
 from anthropic.resources.messages.messages import AsyncMessages, Messages
 from anthropic.types.message_create_params import MessageCreateParamsStreaming
 
+from streamdocs import sdk_internals
 from streamdocs.paths import DOCS, rel
 
 REFERENCE = DOCS / "reference"
@@ -232,7 +231,7 @@ def test_wire_events_match_the_sdk():
     table = read_table(EVENTS_PAGE, "Wire events")
     name = column(table, "Event")
     # ping and error are not models: Stream.__stream__ skips the one and raises on the other.
-    stream_source = inspect.getsource(Stream.__stream__)
+    stream_source = sdk_internals.stream_decoder_source()
     handled = {e for e in ("ping", "error") if f'sse.event == "{e}"' in stream_source}
     sdk = {type_literal(m) for m in union_members(anthropic.types.RawMessageStreamEvent)} | handled
     source = "anthropic.types.RawMessageStreamEvent (plus the events Stream.__stream__ handles)"
@@ -503,7 +502,7 @@ def test_exception_descriptions_say_after_retries_exactly_for_retried_statuses()
 
 def test_error_code_example_is_what_the_sdk_raises():
     """The page's example of an unexported error-code class."""
-    cls = ERROR_CLASSES.get((529, "compaction_unavailable"))
+    cls = sdk_internals.ERROR_CLASSES.get((529, "compaction_unavailable"))
     assert cls is not None and cls.__name__ == "CompactionUnavailableError", (
         f"{rel(EXCEPTIONS_PAGE)}: the SDK no longer maps (529, compaction_unavailable) "
         "to CompactionUnavailableError; pick another example"

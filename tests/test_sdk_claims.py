@@ -7,7 +7,6 @@ bump changes the behaviour, the test names the page to fix.
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 import runpy
@@ -17,11 +16,10 @@ from pathlib import Path
 import anthropic
 import httpx2
 import pytest
-from anthropic._constants import DEFAULT_TIMEOUT
 from anthropic.lib.streaming import _types as helper_types
 from anthropic.types.parsed_message import ParsedMessage
 
-from streamdocs import environment
+from streamdocs import environment, sdk_internals
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
 
@@ -203,15 +201,19 @@ def test_nothing_is_retried_once_a_200_stream_has_started():
 
 def test_default_timeouts_and_the_timeout_sample():
     """Finding 1, 29: the SDK already waits 600 s; the sample must set a *shorter* read."""
-    assert (DEFAULT_TIMEOUT.read, DEFAULT_TIMEOUT.connect) == (600, 5), (
+    assert (sdk_internals.DEFAULT_TIMEOUT.read, sdk_internals.DEFAULT_TIMEOUT.connect) == (
+        600,
+        5,
+    ), (
         "the SDK's default timeouts changed: check docs/troubleshooting/errors.md, "
         "docs/complete-example.md and snippets/timeout_config.py"
     )
     sample = (DOCS.parent / "snippets" / "timeout_config.py").read_text(encoding="utf-8")
     (read,) = re.findall(r"\bread=([\d.]+)", sample)
-    assert float(read) < DEFAULT_TIMEOUT.read, (
+    assert float(read) < sdk_internals.DEFAULT_TIMEOUT.read, (
         f"snippets/timeout_config.py sets read={read}, not shorter than the SDK's default "
-        f"{DEFAULT_TIMEOUT.read}: the page shows it as the way to notice a stall sooner"
+        f"{sdk_internals.DEFAULT_TIMEOUT.read}: the page shows it as the way to notice a "
+        "stall sooner"
     )
     says("troubleshooting/errors.md", "<!-- sdk:read-timeout -->", "watchdog")
     says("complete-example.md", "<!-- sdk:read-timeout -->")
@@ -519,7 +521,7 @@ def _members(union) -> tuple:
 
 def test_setup_names_credential_sources_the_sdk_reads():
     """Finding 32: every ANTHROPIC_* variable setup.md names is one the SDK reads."""
-    source = inspect.getsource(anthropic._client)
+    source = sdk_internals.client_source()
     named = set(re.findall(r"ANTHROPIC_[A-Z_]+", page_text("setup.md")))
     assert {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"} <= named
     unknown = [name for name in sorted(named) if name not in source]

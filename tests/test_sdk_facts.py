@@ -13,13 +13,17 @@ import re
 import anthropic
 import httpx2
 import pytest
-from anthropic._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
-from anthropic._error_classes import ERROR_CLASSES
 from markdown import Markdown
 
 from streamdocs import BuildError
 from streamdocs.markdown import sdk_facts as HOOK
 from streamdocs.paths import DOCS
+from streamdocs.sdk_internals import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ERROR_CLASSES,
+    MODEL_NONSTREAMING_TOKENS,
+)
 
 
 def test_retried_statuses_are_the_sdks():

@@ -15,7 +15,6 @@ from importlib.metadata import metadata, version
 from pathlib import Path
 
 import pytest
-from anthropic._constants import ANTHROPIC_API_VERSION
 from anthropic.resources.messages.messages import DEPRECATED_MODELS
 from anthropic.types import Model
 from markdown import Markdown
@@ -23,6 +22,7 @@ from markdown import Markdown
 from streamdocs import BuildError
 from streamdocs.markdown import versions as versions_extension
 from streamdocs.paths import DOCS, ROOT, SNIPPETS, rel
+from streamdocs.sdk_internals import API_VERSION as ANTHROPIC_API_VERSION
 
 PAGES = sorted(DOCS.rglob("*.md"))
 SAMPLE_FILES = sorted(p for p in SNIPPETS.rglob("*") if p.is_file())

@@ -14,12 +14,16 @@ import re
 
 import anthropic
 import httpx2
-from anthropic._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
-from anthropic._error_classes import ERROR_CLASSES
 from markdown import Extension, Markdown
 
 from streamdocs import BuildError
 from streamdocs.markdown import PRIORITY, Substitution
+from streamdocs.sdk_internals import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ERROR_CLASSES,
+    MODEL_NONSTREAMING_TOKENS,
+)
 
 PLACEHOLDER = re.compile(r"<!-- sdk:(?P<name>[\w-]+) -->")
 

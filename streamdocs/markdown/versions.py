@@ -7,11 +7,8 @@ fails the build by page and name.
 
 from __future__ import annotations
 
-import ast
 import re
 from importlib.metadata import metadata, version
-from importlib.util import find_spec
-from pathlib import Path
 
 from markdown import Extension, Markdown
 
@@ -34,17 +31,10 @@ def python_minimum() -> str:
 
 
 def api_version() -> str:
-    """The SDK's ANTHROPIC_API_VERSION, read from its source: importing anthropic
-    costs over a second of every build, and nothing else in the build imports it."""
-    [package] = find_spec("anthropic").submodule_search_locations
-    tree = ast.parse((Path(package) / "_constants.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
-        if any(getattr(t, "id", None) == "ANTHROPIC_API_VERSION" for t in targets):
-            value = ast.literal_eval(node.value)
-            if isinstance(value, str):
-                return value
-    raise BuildError("anthropic/_constants.py no longer assigns ANTHROPIC_API_VERSION a string")
+    """The `anthropic-version` header the SDK sends."""
+    from streamdocs.sdk_internals import API_VERSION
+
+    return API_VERSION
 
 
 VALUES = {

@@ -23,6 +23,7 @@ from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.paths import DOCS, SNIPPETS, rel
 from streamdocs.samples import matrix
 from streamdocs.samples.cases import SPECIAL
+from streamdocs.site.tables import tables
 
 SAMPLES = matrix.samples()
 SHAPES = shapes(load_scenarios())
@@ -225,11 +226,10 @@ def page_cells() -> dict[tuple[str, str], tuple[int, str]]:
     detail they share; the largest group of a row may say "every other sample" (every
     sample of the row not named elsewhere) or "every sample"."""
     text = PAGE.read_text(encoding="utf-8")
-    table = text[text.index(START) : text.index(END)]
+    [(_, rows)] = tables(text[text.index(START) : text.index(END)])
     labels = {column.capitalize(): n for n, column in enumerate(COLUMNS)}
     cells: dict[tuple[str, str], tuple[int, str]] = {}
-    for line in table.splitlines():
-        parts = [p.strip() for p in line.strip().strip("|").split("|")]
+    for parts in rows[1:]:
         if len(parts) != 2 or not parts[0].startswith("`"):
             continue
         shape, rest = parts[0].split("`")[1], None

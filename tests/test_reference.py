@@ -14,7 +14,6 @@ import importlib
 import inspect
 import re
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 
 import anthropic
@@ -28,63 +27,12 @@ from anthropic.types.message_create_params import MessageCreateParamsStreaming
 
 from streamdocs import sdk_internals
 from streamdocs.paths import DOCS, rel
+from streamdocs.site.tables import Table, read_table
 
 REFERENCE = DOCS / "reference"
 
 
 # --- reading the pages ---------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    page: Path
-    heading: str
-    header: list[str]
-    rows: list[list[str]]
-
-    def where(self, row: str | None = None) -> str:
-        at = f"{rel(self.page)}, table '{self.heading}'"
-        return f"{at}: row `{row}`" if row is not None else at
-
-
-def _cells(line: str) -> list[str]:
-    """Split a row on the pipes that are outside code spans (as Python-Markdown does)."""
-    cells, cell, in_code = [], "", False
-    for char in line.strip().removeprefix("|").removesuffix("|"):
-        if char == "`":
-            in_code = not in_code
-        if char == "|" and not in_code:
-            cells.append(cell.strip())
-            cell = ""
-        else:
-            cell += char
-    return [*cells, cell.strip()]
-
-
-def read_table(page: Path, heading: str) -> Table:
-    """The first pipe table after `## heading` (before the next heading) on a page."""
-    lines = page.read_text(encoding="utf-8").splitlines()
-    try:
-        start = next(i for i, line in enumerate(lines) if line.strip() == f"## {heading}")
-    except StopIteration:
-        raise AssertionError(f"{rel(page)} has no heading '## {heading}'") from None
-    block: list[str] = []
-    for line in lines[start + 1 :]:
-        if line.startswith("#"):
-            break
-        if line.lstrip().startswith("|"):
-            block.append(line)
-        elif block:
-            break
-    assert len(block) >= 2, f"{rel(page)}: no table under '## {heading}'"
-    header = _cells(block[0])
-    rows = [_cells(line) for line in block[2:]]
-    for row in rows:
-        assert len(row) == len(header), (
-            f"{rel(page)}, table '{heading}': row {row[0]!r} has {len(row)} cells, "
-            f"the header has {len(header)}"
-        )
-    return Table(page, heading, header, rows)
 
 
 def name_of(cell: str) -> str:

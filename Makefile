@@ -88,7 +88,7 @@ screenshots: $(ENV_READY) ## PNGs of every page, phone and laptop, light and dar
 # == pin in pyproject.toml too); every other pin in requirements.lock stays.
 lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that package to its newest)
 	$(PYTHON) -m venv .lock-env
-	.lock-env/bin/python -m pip install --quiet uv==0.13.9
+	.lock-env/bin/python -m pip install --quiet uv==0.13.9 packaging==26.3
 	$(if $(UPGRADE),.lock-env/bin/python -m streamdocs.lock $(UPGRADE))
 	.lock-env/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
 	  --python-platform x86_64-manylinux_2_28 $(if $(UPGRADE),--upgrade-package $(UPGRADE)) \

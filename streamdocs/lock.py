@@ -3,8 +3,9 @@
 `make lock UPGRADE=NAME` runs `python -m streamdocs.lock NAME` first, then
 re-resolves requirements.lock with `--upgrade-package NAME` (every other pin kept).
 `python -m streamdocs.lock NAME VERSION` sets that version instead. A package
-pyproject.toml does not pin with `==` is left to the resolver. Standard library
-only: it runs in the throwaway environment `make lock` makes.
+pyproject.toml does not pin with `==` is left to the resolver. It runs in the
+throwaway environment `make lock` makes, with `packaging` (which parses requirement
+specifiers as pip does) installed there beside uv.
 """
 
 from __future__ import annotations
@@ -12,24 +13,38 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 
-def _pin(name: str) -> re.Pattern:
-    """`"name==1.2.3"` (any extras) inside the dependencies list; the version is group 2."""
-    spelled = re.sub(r"[-_.]+", "[-_.]+", re.escape(name).replace("\\", ""))
-    return re.compile(rf'("{spelled}(?:\[[^\]]*\])?==)([0-9][0-9A-Za-z.]*)"', re.I)
+def _dependency(text: str, name: str) -> tuple[str, Requirement] | None:
+    """The `[project] dependencies` entry naming the package, as written and parsed."""
+    for written in tomllib.loads(text)["project"]["dependencies"]:
+        requirement = Requirement(written)
+        if canonicalize_name(requirement.name) == canonicalize_name(name):
+            return written, requirement
+    return None
 
 
 def pinned(text: str, name: str) -> str | None:
-    match = _pin(name).search(text)
-    return match[2] if match else None
+    """The version of an exact `==` pin (extras allowed); None for a range or a wildcard."""
+    found = _dependency(text, name)
+    specifiers = list(found[1].specifier) if found else []
+    if len(specifiers) == 1 and specifiers[0].operator == "==" and "*" not in specifiers[0].version:
+        return specifiers[0].version
+    return None
 
 
 def set_pin(text: str, name: str, version: str) -> str:
-    return _pin(name).sub(lambda m: f'{m[1]}{version}"', text, count=1)
+    written, requirement = _dependency(text, name)
+    requirement.specifier = SpecifierSet(f"=={version}")
+    return text.replace(f'"{written}"', f'"{requirement}"', 1)
 
 
 def newest_from_index_output(output: str, name: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from streamdocs import lock as bump
 from streamdocs.paths import ROOT
 
-PYPROJECT = """dependencies = [
+PYPROJECT = """[project]
+dependencies = [
     "anthropic==2.14.0",
     "mkdocstrings[python]==1.0.8",
     "pymdown-extensions>=10.14",

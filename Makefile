@@ -55,7 +55,7 @@ test: tools $(ENV_READY) lint ## Run every check CI runs
 	$(BIN)/pytest $(if $(filter-out 0,$(JOBS)),-n $(JOBS))
 
 record: $(ENV_READY) ## Re-record every cassette (NAME=sample: only that one), then rewrite outputs and the matrix
-	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q $(if $(NAME),-k "$(NAME)")
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q $(if $(NAME),--sample $(NAME))
 	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
 
 # With ANTHROPIC_API_KEY: every cassette again from the live API (RECORD_MODEL answers in

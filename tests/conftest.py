@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from datetime import UTC, datetime
-from importlib.metadata import version
 
 import pytest
 
 from streamdocs import environment, sdk_internals
 from streamdocs.paths import CASSETTES
-from streamdocs.recording import cassettes, model_swap
+from streamdocs.recording import Recording, cassettes, model_swap
 from streamdocs.site import build as site
 
 # A real key is never needed to replay, and must never reach a recording.
 REPLAY_KEY = "replay-needs-no-key"
-EMULATOR_KEY = "sk-ant-emulator-recording"
 
 
 def pytest_addoption(parser):
@@ -25,13 +22,32 @@ def pytest_addoption(parser):
         action="store_true",
         help="write snippets/output/*.txt from this run instead of comparing (make outputs)",
     )
+    parser.addoption(
+        "--sample",
+        action="append",
+        default=[],
+        help="only the runs of this sample (`make record NAME=`): its cases, its matrix cells",
+    )
+
+
+def _sample_of(item) -> str | None:
+    """The sample a test runs: its `case`, its matrix `sample`, or its cassette's name."""
+    params = getattr(item, "callspec", None) and item.callspec.params
+    for key in ("case", "sample"):
+        if params and key in params:
+            return params[key].name
+    marker = item.get_closest_marker("default_cassette")
+    return marker.args[0] if marker else None
 
 
 def pytest_collection_modifyitems(config, items):
-    """Recording live, a case that forces an emulator scenario keeps its cassette.
-
-    Skipped at collection, before pytest-recording's rewrite mode empties the cassette.
-    """
+    """`--sample NAME`: only that sample's runs (a case named NAME_x belongs to it too).
+    Recording live, a case that forces an emulator scenario keeps its cassette (skipped at
+    collection, before pytest-recording's rewrite mode empties the cassette)."""
+    if names := config.getoption("--sample"):
+        keep = [i for i in items if (s := _sample_of(i)) and _belongs(s, names)]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
     if config.getoption("--record-mode") == "none" or not os.environ.get("ANTHROPIC_API_KEY"):
         return
     for item in items:
@@ -41,9 +57,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+def _belongs(case: str, names: list[str]) -> bool:
+    from streamdocs.samples.cases import SPECIAL
+
+    snippet = SPECIAL[case].snippet.stem if case in SPECIAL else case
+    return case in names or snippet in names
+
+
+PROVENANCE = pytest.StashKey[dict]()
+
+
 def pytest_recording_configure(config, vcr):
-    # Our readable format replaces vcrpy's default YAML under the same name.
-    vcr.register_serializer("yaml", cassettes)
+    # Our readable format replaces vcrpy's default YAML under the same name; it writes
+    # only while a recording session has said where the answers come from.
+    provenance = config.stash.get(PROVENANCE, None) if config is not None else None
+    vcr.register_serializer("yaml", cassettes.Format(provenance))
 
 
 @pytest.fixture
@@ -56,56 +84,8 @@ def vcr_cassette_dir():
     return str(CASSETTES)
 
 
-class Recording:
-    """Where requests go while recording: the live API with a real key, else the emulator.
-
-    With a key, LIVE_API_URL (default: the SDK's own, the real API) is where requests
-    go, so the live path can be run against the emulator standing in for the API,
-    and RECORD_MODEL, if set, answers every request in place of the sample's model
-    (streamdocs/recording/model_swap.py).
-    """
-
-    def __init__(
-        self,
-        emulator=None,
-        live_key: str | None = None,
-        api_url: str | None = None,
-        model: str | None = None,
-    ):
-        self.emulator = emulator
-        self.live_key = live_key
-        self.api_url = api_url
-        self.model = model
-
-    @property
-    def source(self) -> str:
-        if not self.live_key:
-            return "local emulator"
-        if self.model:
-            return f"live API ({self.model} answering in place of the model the sample names)"
-        return "live API"
-
-    def provenance(self) -> dict:
-        return {
-            "source": self.source,
-            "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d"),
-            "anthropic_sdk": version("anthropic"),
-        }
-
-    def env(self, scenario: str | None) -> dict[str, str]:
-        if self.live_key:
-            env = {"ANTHROPIC_API_KEY": self.live_key}
-            if self.api_url:
-                env["ANTHROPIC_BASE_URL"] = self.api_url
-            return env
-        return {
-            "ANTHROPIC_API_KEY": EMULATOR_KEY,
-            "ANTHROPIC_BASE_URL": self.emulator.base_url(scenario),
-        }
-
-
 @pytest.fixture(scope="session")
-def recording(record_mode):
+def recording(record_mode, pytestconfig):
     """None while replaying (the default); a Recording under `make record`."""
     if record_mode == "none":
         yield None
@@ -118,21 +98,21 @@ def recording(record_mode):
             model=os.environ.get("RECORD_MODEL") or None,
         )
         with model_swap.swapped_model(live.model) if live.model else contextlib.nullcontext():
-            yield from _recording_session(live)
+            yield from _recording_session(live, pytestconfig)
         return
     from streamdocs.emulator import Emulator
 
     with Emulator() as emulator:
-        yield from _recording_session(Recording(emulator=emulator))
+        yield from _recording_session(Recording(emulator=emulator), pytestconfig)
 
 
-def _recording_session(recording: Recording):
-    cassettes.provenance = recording.provenance()
+def _recording_session(recording: Recording, config):
+    config.stash[PROVENANCE] = recording.provenance()
     before = {path: path.read_text(encoding="utf-8") for path in CASSETTES.glob("*.yaml")}
     try:
         yield recording
     finally:
-        cassettes.provenance = None
+        del config.stash[PROVENANCE]
         cassettes.keep_unchanged(before)
 
 

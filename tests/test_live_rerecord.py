@@ -55,10 +55,13 @@ def test_without_a_key_it_skips_and_says_so(tmp_path):
 def test_the_script_rerecords_every_cassette_through_the_stand_in(tmp_path):
     project = copy_project(tmp_path, SUITE)
     report = tmp_path / "report.md"
+    real = {path: path.read_bytes() for path in CASSETTES.glob("*.yaml")}
     with Emulator() as emulator:
         env = {"ANTHROPIC_API_KEY": STAND_IN_KEY, "LIVE_API_URL": emulator.url}
         result = run_script(project, {**env, "RECORD_MODEL": CHEAP}, "--report", str(report))
         asked = {(r["json"] or {}).get("model") for r in emulator.requests}
+    # the copy's machinery ran, on the copy's cassettes: the real ones are untouched
+    assert {path: path.read_bytes() for path in CASSETTES.glob("*.yaml")} == real
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert asked == {CHEAP}, f"the stand-in was asked for {asked}"
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+from streamdocs.paths import SUITE, copy_project
 from streamdocs.recording import cassettes
 
 OLD = """recorded:
@@ -24,3 +29,26 @@ def test_an_unchanged_exchange_keeps_its_file_and_date(tmp_path):
 
     assert same.read_text(encoding="utf-8") == OLD
     assert "2026-11-30" in changed.read_text(encoding="utf-8")
+
+
+def test_make_record_for_one_sample_brings_back_its_cassette_and_nothing_else(tmp_path):
+    """`make record NAME=...` in a scratch copy: the deleted cassettes of the curl sample and
+    of a Python sample come back as they were; every other file stays byte for byte."""
+    project = copy_project(tmp_path, SUITE)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    for name in ("curl_stream", "text_stream"):
+        (project / "cassettes" / f"{name}.yaml").unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--record-mode=rewrite"]
+        + ["tests/test_samples.py", "tests/test_curl.py"]
+        + ["--sample", "curl_stream", "--sample", "text_stream"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANTHROPIC_API_KEY": ""},
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "2 passed" in result.stdout, result.stdout[-3000:]
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    changed = sorted(str(p.relative_to(project)) for p in after if after[p] != before.get(p))
+    assert changed == [], f"re-recording changed {changed}"

@@ -26,7 +26,6 @@ from streamdocs.paths import CASSETTES, ROOT, SNIPPETS, rel
 from streamdocs.recording import cassettes
 from streamdocs.samples import runner
 from streamdocs.samples.cases import Case
-from tests.conftest import pytest_recording_configure
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # \W{0,12} spans what sits between a header's name and its value in a cassette,
@@ -124,12 +123,8 @@ def test_recording_with_a_real_looking_key_leaks_nothing(tmp_path, monkeypatch):
         cassette_library_dir=str(cassette_dir),
         record_mode="new_episodes",  # what pytest-recording turns `rewrite` into
     )
-    pytest_recording_configure(config=None, vcr=recorder)
-    monkeypatch.setattr(
-        cassettes,
-        "provenance",
-        {"source": "canary test", "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d")},
-    )
+    provenance = {"source": "canary test", "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d")}
+    recorder.register_serializer("yaml", cassettes.Format(provenance))
     cases = [Case(name, SNIPPETS / f"{name}.py") for name in ("text_stream", "complete_example")]
 
     with Emulator() as emulator:

@@ -1,2 +1,58 @@
-"""Recording and replay: the cassette format (cassettes.py), the live re-record
-(live.py) and the model swap it can record with (model_swap.py)."""
+"""Recording and replay: where a recording's requests go (`Recording`), the cassette
+format (cassettes.py), the live re-record (live.py) and the model swap it can record
+with (model_swap.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from importlib.metadata import version
+
+EMULATOR_KEY = "sk-ant-emulator-recording"  # what the emulator accepts; no real key
+
+
+class Recording:
+    """Where requests go while recording: the live API with a real key, else the emulator.
+
+    With a key, LIVE_API_URL (default: the SDK's own, the real API) is where requests
+    go, so the live path can be run against the emulator standing in for the API,
+    and RECORD_MODEL, if set, answers every request in place of the sample's model
+    (streamdocs/recording/model_swap.py).
+    """
+
+    def __init__(
+        self,
+        emulator=None,
+        live_key: str | None = None,
+        api_url: str | None = None,
+        model: str | None = None,
+    ):
+        self.emulator = emulator
+        self.live_key = live_key
+        self.api_url = api_url
+        self.model = model
+
+    @property
+    def source(self) -> str:
+        if not self.live_key:
+            return "local emulator"
+        if self.model:
+            return f"live API ({self.model} answering in place of the model the sample names)"
+        return "live API"
+
+    def provenance(self) -> dict:
+        return {
+            "source": self.source,
+            "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "anthropic_sdk": version("anthropic"),
+        }
+
+    def env(self, scenario: str | None) -> dict[str, str]:
+        if self.live_key:
+            env = {"ANTHROPIC_API_KEY": self.live_key}
+            if self.api_url:
+                env["ANTHROPIC_BASE_URL"] = self.api_url
+            return env
+        return {
+            "ANTHROPIC_API_KEY": EMULATOR_KEY,
+            "ANTHROPIC_BASE_URL": self.emulator.base_url(scenario),
+        }

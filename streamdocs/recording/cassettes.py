@@ -81,10 +81,6 @@ def vcr_config() -> dict[str, Any]:
 
 # --- serializer -----------------------------------------------------------
 
-# Where the cassettes being written come from (emulator or live API, when, which
-# SDK). Set by the recording session; a cassette is only ever written then.
-provenance: dict | None = None
-
 
 class _Dumper(yaml.SafeDumper):
     pass
@@ -109,27 +105,37 @@ def _as_text(body: Any) -> Any:
     return body
 
 
-def serialize(cassette: dict) -> str:
-    if provenance is None:
-        raise RuntimeError("cassettes are written only under `make record`")
-    for interaction in cassette["interactions"]:
-        request, response = interaction["request"], interaction["response"]
-        body = _as_text(request.get("body"))
-        if body and _is_json(request["headers"]):
-            request["body"] = {"json": json.loads(body)}
-        response["body"]["string"] = _as_text(response["body"]["string"])
-    document = {"recorded": provenance, **cassette}
-    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+class Format:
+    """The cassette format, as vcrpy's serializer (`vcr.register_serializer("yaml", ...)`).
 
+    `provenance` says where the cassettes being written come from (emulator or live API,
+    when, which SDK); without it nothing may be written: cassettes are written only under
+    `make record`."""
 
-def deserialize(text: str) -> dict:
-    cassette = yaml.safe_load(text)
-    for interaction in cassette["interactions"]:
-        request = interaction["request"]
-        body = request.get("body")
-        if isinstance(body, dict) and "json" in body:
-            request["body"] = json.dumps(body["json"])
-    return cassette
+    def __init__(self, provenance: dict | None = None):
+        self.provenance = provenance
+
+    def serialize(self, cassette: dict) -> str:
+        if self.provenance is None:
+            raise RuntimeError("cassettes are written only under `make record`")
+        for interaction in cassette["interactions"]:
+            request, response = interaction["request"], interaction["response"]
+            body = _as_text(request.get("body"))
+            if body and _is_json(request["headers"]):
+                request["body"] = {"json": json.loads(body)}
+            response["body"]["string"] = _as_text(response["body"]["string"])
+        document = {"recorded": self.provenance, **cassette}
+        return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+
+    @staticmethod
+    def deserialize(text: str) -> dict:
+        cassette = yaml.safe_load(text)
+        for interaction in cassette["interactions"]:
+            request = interaction["request"]
+            body = request.get("body")
+            if isinstance(body, dict) and "json" in body:
+                request["body"] = json.dumps(body["json"])
+        return cassette
 
 
 def load(path) -> dict:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from markdown import Markdown
+from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 # Above pymdownx.snippets (32): a page's own shortcodes, not an included file's.
@@ -66,3 +66,41 @@ class Substitution(Preprocessor):
             return lines
         where = page_path(self.md)
         return self.pattern.sub(lambda match: self.expand(match, where), text).split("\n")
+
+
+class Placeholders:
+    """`<!-- PREFIX:NAME -->` in a page becomes `values[NAME]()` at build time; an unknown
+    NAME fails the build, naming it and the known ones."""
+
+    def __init__(self, prefix: str, values: dict[str, Callable[[], str]]):
+        self.prefix = prefix
+        self.values = values
+        self.pattern = re.compile(rf"<!-- {prefix}:(?P<name>[\w-]+) -->")
+
+    def fill(self, markdown: str, where: str = "") -> str:
+        """The text with every placeholder filled; `where` ("docs/page.md: ") prefixes an
+        error."""
+        from streamdocs import BuildError
+
+        def value(match: re.Match) -> str:
+            name = match["name"]
+            if name not in self.values:
+                known = ", ".join(self.values)
+                raise BuildError(
+                    f"{where}unknown placeholder `{self.prefix}:{name}` (known: {known})"
+                )
+            return self.values[name]()
+
+        return self.pattern.sub(value, markdown)
+
+    def extension(self, **kwargs) -> Extension:
+        placeholders = self
+
+        class PlaceholderExtension(Extension):
+            def extendMarkdown(self, md: Markdown) -> None:
+                fill = Substitution(
+                    md, placeholders.pattern, lambda m, w: placeholders.fill(m[0], w)
+                )
+                md.preprocessors.register(fill, f"streamdocs_{placeholders.prefix}", PRIORITY)
+
+        return PlaceholderExtension(**kwargs)

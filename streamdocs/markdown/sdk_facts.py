@@ -10,22 +10,16 @@ and name. tests/test_sdk_facts.py checks the built pages show them.
 
 from __future__ import annotations
 
-import re
-
 import anthropic
 import httpx2
-from markdown import Extension, Markdown
 
-from streamdocs import BuildError
-from streamdocs.markdown import PRIORITY, Substitution
+from streamdocs.markdown import Placeholders
 from streamdocs.sdk_internals import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ERROR_CLASSES,
     MODEL_NONSTREAMING_TOKENS,
 )
-
-PLACEHOLDER = re.compile(r"<!-- sdk:(?P<name>[\w-]+) -->")
 
 _CLIENT = anthropic.Anthropic(api_key="placeholder", base_url="http://127.0.0.1:9")
 
@@ -107,28 +101,10 @@ VALUES = {
 }
 
 
-def fill(markdown: str, where: str = "") -> str:
-    """The text with every placeholder filled; `where` ("docs/page.md: ") prefixes an error."""
-
-    def value(match: re.Match) -> str:
-        name = match["name"]
-        if name not in VALUES:
-            raise BuildError(
-                f"{where}unknown placeholder `sdk:{name}` (known: {', '.join(VALUES)})"
-            )
-        return VALUES[name]()
-
-    return PLACEHOLDER.sub(value, markdown)
+PLACEHOLDERS = Placeholders("sdk", VALUES)
+PLACEHOLDER = PLACEHOLDERS.pattern
+fill = PLACEHOLDERS.fill
 
 
-class SdkFactsExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(
-            Substitution(md, PLACEHOLDER, lambda match, where: fill(match[0], where)),
-            "streamdocs_sdk_facts",
-            PRIORITY,
-        )
-
-
-def makeExtension(**kwargs) -> SdkFactsExtension:
-    return SdkFactsExtension(**kwargs)
+def makeExtension(**kwargs):
+    return PLACEHOLDERS.extension(**kwargs)

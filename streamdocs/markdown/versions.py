@@ -10,12 +10,8 @@ from __future__ import annotations
 import re
 from importlib.metadata import metadata, version
 
-from markdown import Extension, Markdown
-
 from streamdocs import BuildError
-from streamdocs.markdown import PRIORITY, Substitution
-
-PLACEHOLDER = re.compile(r"<!-- version:(?P<name>[\w-]+) -->")
+from streamdocs.markdown import Placeholders
 
 
 def python_minimum() -> str:
@@ -45,28 +41,10 @@ VALUES = {
 }
 
 
-def fill(markdown: str, where: str = "") -> str:
-    """The text with every placeholder filled; `where` ("docs/page.md: ") prefixes an error."""
-
-    def value(match: re.Match) -> str:
-        name = match["name"]
-        if name not in VALUES:
-            raise BuildError(
-                f"{where}unknown placeholder `version:{name}` (known: {', '.join(VALUES)})"
-            )
-        return VALUES[name]()
-
-    return PLACEHOLDER.sub(value, markdown)
+PLACEHOLDERS = Placeholders("version", VALUES)
+PLACEHOLDER = PLACEHOLDERS.pattern
+fill = PLACEHOLDERS.fill
 
 
-class VersionsExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:
-        md.preprocessors.register(
-            Substitution(md, PLACEHOLDER, lambda match, where: fill(match[0], where)),
-            "streamdocs_versions",
-            PRIORITY,
-        )
-
-
-def makeExtension(**kwargs) -> VersionsExtension:
-    return VersionsExtension(**kwargs)
+def makeExtension(**kwargs):
+    return PLACEHOLDERS.extension(**kwargs)

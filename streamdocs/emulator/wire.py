@@ -1,7 +1,8 @@
 """What the Messages API puts on the wire: messages, stream events, their bytes, headers.
 
 Everything here is a pure function of (scenario name, request body, attempt), so recording
-the same request twice gives byte-identical bodies and ids. The facts reproduced are the ones
+the same request twice gives byte-identical bodies and ids; `cache_usage` also reads and fills
+the prompt cache it is handed, as the API's cache does. The facts reproduced are the ones
 in the project's wire-format brief (framing, padding, ping, event shapes, headers).
 """
 

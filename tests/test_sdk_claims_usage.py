@@ -6,6 +6,7 @@ installed SDK do the thing, then check the page still says it.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import re
@@ -230,3 +231,27 @@ def test_transform_schema_makes_objects_strict_and_moves_minimum_to_the_descript
     days = schema["properties"]["days"]
     assert "minimum" not in days and "minimum: 1" in days["description"]
     says(STRUCTURED, '`"additionalProperties": false` on every object', "field's `minimum`")
+
+
+def test_the_async_stream_raises_at_the_same_point():
+    body = structured_events(WHOLE[:20], "max_tokens")
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+
+    async def run() -> list[str]:
+        seen: list[str] = []
+        async with anthropic.AsyncAnthropic(
+            api_key="sk-ant-claims",
+            max_retries=0,
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+        ) as client:
+            with pytest.raises(pydantic.ValidationError):
+                async with client.messages.stream(**REQUEST, output_format=Forecast) as stream:
+                    async for event in stream:
+                        seen.append(event.type)
+        return seen
+
+    seen = asyncio.run(run())
+    assert "text" in seen and "content_block_stop" not in seen
+    says(STRUCTURED, "for `AsyncMessageStream` too")

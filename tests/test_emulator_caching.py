@@ -9,7 +9,9 @@ answered with JSON text that validates against the request's schema.
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
 from typing import Any
 
 import anthropic
@@ -184,6 +186,10 @@ class Trip(pydantic.BaseModel):
     days: int | None
     tags: list[str]
     mode: anthropic.types.Model | None = None
+    starts: datetime.date
+    booked: datetime.datetime
+    link: pydantic.HttpUrl
+    ref: uuid.UUID
 
 
 def structured(emu: Emulator, model: type, prompt: str, **extra: Any) -> tuple[list[str], Any]:

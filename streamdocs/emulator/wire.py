@@ -313,7 +313,24 @@ def schema_value(preferred: Any, schema: dict[str, Any], defs: dict[str, Any]) -
         and (kind == "boolean" or not isinstance(preferred, bool))
     ):
         return preferred
+    if kind == "string" and schema.get("format") in _FORMATTED:
+        return _FORMATTED[schema["format"]]
     return {"integer": 1, "number": 1, "boolean": True, "null": None}.get(kind, "example")
+
+
+# A valid value for each string format the SDK's transform_schema keeps.
+_FORMATTED = {
+    "date-time": "2026-01-01T00:00:00Z",
+    "time": "12:00:00",
+    "date": "2026-01-01",
+    "duration": "P1D",
+    "email": "someone@example.com",
+    "hostname": "example.com",
+    "uri": "https://example.com/",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+}
 
 
 # --- prompt caching --------------------------------------------------------------------------

@@ -63,6 +63,8 @@ class Emulator:
         dirs = (scenario_dir,) if scenario_dir is not None else ()
         self.scenarios: dict[str, Scenario] = load_scenarios(*dirs)
         self._run: _Run | None = None
+        # prompt-cache entries (wire.cache_usage): prefix digests; begin_run empties it
+        self.cache: set[str] = set()
         self.requests: list[dict[str, Any]] = []
         # when a client closed a stream before its end (time.monotonic())
         self.closed_early: list[float] = []
@@ -100,6 +102,7 @@ class Emulator:
         if shape is not None and shape not in self.scenarios:
             raise KeyError(f"no scenario named {shape!r}")
         self._run = _Run(shape) if shape is not None else None
+        self.cache = set()  # each run starts cold, so recordings do not depend on order
 
     @contextlib.contextmanager
     def answering(self, shape: str | None):
@@ -152,6 +155,9 @@ class Emulator:
             return _error_response(error, ids, authenticated=valid_key and error.status != 401)
 
         message = wire.build_message(reply, body, ids)
+        cached = wire.cache_usage(body, self.cache) if reply.usage is None else None
+        if cached is not None:  # a scenario's own usage wins over the cache
+            message["usage"].update(cached)
         gzip = reply.gzip and "gzip" in headers.get("accept-encoding", "")
         if body.get("stream") is True:
             return await self._stream(request, reply, message, ids, gzip)

@@ -1,7 +1,8 @@
 """What the Messages API puts on the wire: messages, stream events, their bytes, headers.
 
 Everything here is a pure function of (scenario name, request body, attempt), so recording
-the same request twice gives byte-identical bodies and ids. The facts reproduced are the ones
+the same request twice gives byte-identical bodies and ids; `cache_usage` also reads and fills
+the prompt cache it is handed, as the API's cache does. The facts reproduced are the ones
 in the project's wire-format brief (framing, padding, ping, event shapes, headers).
 """
 
@@ -83,7 +84,11 @@ def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any
     stops = [s for s in body.get("stop_sequences") or [] if s]
 
     content, used, stop_reason, stop_sequence = [], 0, None, None
-    for block in reply.content:
+    blocks = reply.content
+    schema = output_schema(body)
+    if schema is not None and reply.stop_reason != "refusal":  # a refusal keeps its words
+        blocks = _schema_answer(blocks, schema)
+    for block in blocks:
         if block["type"] in ("thinking", "redacted_thinking") and not thinking_enabled(body):
             continue  # a model without thinking enabled does not think
         block = _resolve_block(block, body, ids, content)
@@ -236,6 +241,193 @@ def _block_tokens(block: dict[str, Any]) -> int:
 def _tool_json(value: dict[str, Any]) -> str:
     # the API streams tool input with ", " and ": " separators
     return json.dumps(value, ensure_ascii=False)
+
+
+# --- structured output --------------------------------------------------------------------
+
+
+def output_schema(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema a request asks its answer to follow (`output_config.format`)."""
+    fmt = (body.get("output_config") or {}).get("format") or {}
+    return fmt.get("schema") if fmt.get("type") == "json_schema" else None
+
+
+def _schema_answer(blocks: tuple[dict, ...], schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The reply as a structured answer: one text block of JSON that fits `schema`, where
+    the reply's first text was (its values taken from that text when it is a JSON object)."""
+    out, answered = [], False
+    for block in blocks:
+        if block["type"] != "text":
+            out.append(block)
+            continue
+        if answered:
+            continue  # the answer is one JSON document, in one block
+        answered = True
+        try:
+            preferred = json.loads(block["text"])
+        except ValueError:
+            preferred = None
+        value = schema_value(preferred, schema, schema.get("$defs") or {})
+        out.append({**block, "text": json.dumps(value, ensure_ascii=False)})
+    return out
+
+
+def schema_value(preferred: Any, schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    """A value valid against `schema`: `preferred` where it fits, placeholders elsewhere.
+
+    Knows what the SDK's `transform_schema` emits: $ref into $defs, anyOf, enum, const,
+    objects with required properties, arrays. Constraints it moves into descriptions
+    (minimum, pattern...) are not honoured.
+    """
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        return schema_value(preferred, defs[ref.removeprefix("#/$defs/")], defs)
+    if schema.get("anyOf"):
+        return schema_value(preferred, schema["anyOf"][0], defs)
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return preferred if preferred in schema["enum"] else schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        given = preferred if isinstance(preferred, dict) else {}
+        properties = schema.get("properties") or {}
+        required = set(schema.get("required") or properties)
+        return {
+            key: schema_value(given.get(key), prop, defs)
+            for key, prop in properties.items()
+            if key in required or key in given
+        }
+    if kind == "array":
+        items = preferred if isinstance(preferred, list) else []
+        return [schema_value(item, schema.get("items") or {}, defs) for item in items]
+    fits = {
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+    }.get(kind)
+    if (
+        fits is not None
+        and isinstance(preferred, fits)
+        and (kind == "boolean" or not isinstance(preferred, bool))
+    ):
+        return preferred
+    if kind == "string" and schema.get("format") in _FORMATTED:
+        return _FORMATTED[schema["format"]]
+    return {"integer": 1, "number": 1, "boolean": True, "null": None}.get(kind, "example")
+
+
+# A valid value for each string format the SDK's transform_schema keeps.
+_FORMATTED = {
+    "date-time": "2026-01-01T00:00:00Z",
+    "time": "12:00:00",
+    "date": "2026-01-01",
+    "duration": "P1D",
+    "email": "someone@example.com",
+    "hostname": "example.com",
+    "uri": "https://example.com/",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+}
+
+
+# --- prompt caching --------------------------------------------------------------------------
+
+# The smallest prefix a model caches (Anthropic's prompt caching page, "Cache limitations");
+# a breakpoint on a shorter prefix is ignored without an error. Other models: 1,024.
+MIN_CACHEABLE = {
+    "claude-haiku-4-5": 4096,
+    "claude-opus-4-5": 4096,
+    "claude-opus-4-6": 4096,
+    "claude-opus-4-7": 2048,
+}
+MIN_CACHEABLE_DEFAULT = 1024
+_LOOKBACK = 20  # blocks a breakpoint looks back for an earlier request's entry
+
+
+def min_cacheable(model: str) -> int:
+    return next(
+        (n for prefix, n in MIN_CACHEABLE.items() if model.startswith(prefix)),
+        MIN_CACHEABLE_DEFAULT,
+    )
+
+
+def prompt_blocks(body: dict[str, Any]) -> list[tuple[Any, str | None]]:
+    """The prompt in cache order (tools, system, then each message's blocks), each block
+    with the TTL of the breakpoint it carries, if any. A top-level `cache_control` puts
+    one on the last block, unless that block has its own."""
+    blocks: list[tuple[Any, str | None]] = []
+
+    def add(block: Any, where: str) -> None:
+        marker = block.get("cache_control") if isinstance(block, dict) else None
+        ttl = (marker.get("ttl") or "5m") if isinstance(marker, dict) else None
+        plain = {k: v for k, v in block.items() if k != "cache_control"}
+        blocks.append(([where, plain], ttl))
+
+    for tool in body.get("tools") or []:
+        add(tool, "tool")
+    system = body.get("system")
+    for block in [{"type": "text", "text": system}] if isinstance(system, str) else system or []:
+        add(block, "system")
+    for message in body.get("messages") or []:
+        content = message.get("content")
+        if isinstance(content, str):
+            content = [{"type": "text", "text": content}]
+        for block in content or []:
+            add(block, message.get("role"))
+    top = body.get("cache_control")
+    if isinstance(top, dict) and blocks and blocks[-1][1] is None:
+        blocks[-1] = (blocks[-1][0], top.get("ttl") or "5m")
+    return blocks
+
+
+def cache_usage(body: dict[str, Any], cache: set[str]) -> dict[str, Any] | None:
+    """The input side of `usage` for a request with cache breakpoints, as the API counts
+    it; records in `cache` the prefixes it writes. None: the request has no breakpoint.
+
+    `cache` holds a digest of each prefix written (the model and the blocks' content up to
+    a breakpoint). The longest prefix found, looking back from each breakpoint, is read;
+    each later breakpoint long enough for the model is written, 1-hour entries before
+    5-minute ones. `input_tokens` is what comes after the last of them.
+    """
+    blocks = prompt_blocks(body)
+    if not any(ttl for _, ttl in blocks):
+        return None
+    digest = hashlib.sha256(str(body.get("model")).encode())
+    keys, tokens, length = [], [], 0
+    for block, _ in blocks:
+        text = json.dumps(block, sort_keys=True, separators=(",", ":"))
+        digest.update(text.encode() + b"\0")
+        keys.append(digest.hexdigest())
+        length += len(text)
+        tokens.append(math.ceil(length / 4))  # as estimate_tokens counts
+    breaks = [i for i, (_, ttl) in enumerate(blocks) if ttl]
+    hit = -1
+    for b in breaks:
+        found = next((i for i in range(b, max(b - _LOOKBACK, -1), -1) if keys[i] in cache), -1)
+        hit = max(hit, found)
+    minimum = min_cacheable(str(body.get("model")))
+    writes = [b for b in breaks if b > hit and tokens[b] >= minimum]
+    cache.update(keys[b] for b in writes)
+
+    def upto(i: int) -> int:
+        return tokens[i] if i >= 0 else 0
+
+    last = max(writes, default=hit)
+    one_hour = max((b for b in writes if blocks[b][1] == "1h"), default=hit)
+    created_1h = upto(one_hour) - upto(hit)
+    created_5m = upto(last) - upto(one_hour)
+    return {
+        "input_tokens": max(1, input_tokens(body) - upto(last)),
+        "cache_creation_input_tokens": created_1h + created_5m,
+        "cache_read_input_tokens": upto(hit),
+        "cache_creation": {
+            "ephemeral_5m_input_tokens": created_5m,
+            "ephemeral_1h_input_tokens": created_1h,
+        },
+    }
 
 
 # --- the stream --------------------------------------------------------------------------

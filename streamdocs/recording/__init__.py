@@ -52,6 +52,7 @@ class Recording:
             if self.api_url:
                 env["ANTHROPIC_BASE_URL"] = self.api_url
             return env
+        self.emulator.begin_run(None)  # a cold prompt cache: recordings do not depend on order
         return {
             "ANTHROPIC_API_KEY": EMULATOR_KEY,
             "ANTHROPIC_BASE_URL": self.emulator.base_url(scenario),

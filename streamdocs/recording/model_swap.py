@@ -2,8 +2,10 @@
 
 The live re-record (streamdocs/recording/live.py) sets RECORD_MODEL: while a
 cassette records, every `POST .../v1/messages` leaves with that model instead of
-the sample's, and carries its original body in a header. The cassette format's
-request scrubber puts that original body back before the request is stored
+the sample's, and carries in a header the digest under which its original body is
+kept in this process (the body itself would not fit in a header: a long prompt is
+over the 8 KB a server takes). The cassette format's request scrubber, which runs in
+the same process, puts that original body back before the request is stored
 (and the header is dropped with every other header not allow-listed), so the
 cassette still matches what the unmodified sample sends on replay, while the
 answer in it is the cheaper model's. The cassette's provenance names the swap.
@@ -11,14 +13,15 @@ answer in it is the cheaper model's. The cassette's provenance names the swap.
 
 from __future__ import annotations
 
-import base64
 import contextlib
+import hashlib
 import json
 
 import httpx
 import httpx2
 
 ORIGINAL_BODY = "x-recording-original-body"
+_ORIGINALS: dict[str, bytes] = {}  # digest -> the body the sample sent
 
 
 def _swap(request, model: str):
@@ -33,7 +36,9 @@ def _swap(request, model: str):
         return request
     data["model"] = model
     headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
-    headers[ORIGINAL_BODY] = base64.b64encode(body).decode()
+    digest = hashlib.sha256(body).hexdigest()
+    _ORIGINALS[digest] = body
+    headers[ORIGINAL_BODY] = digest
     return type(request)(  # httpx2.Request, or httpx.Request for the plain-HTTP sample
         request.method,
         request.url,
@@ -72,6 +77,6 @@ def _swapped(library, model: str):
 
 def restore_original(request) -> None:
     """In a vcrpy request about to be recorded: the body the sample sent, if it was swapped."""
-    original = request.headers.get(ORIGINAL_BODY)
-    if original:
-        request.body = base64.b64decode(original)
+    digest = request.headers.get(ORIGINAL_BODY)
+    if digest:
+        request.body = _ORIGINALS[digest]

@@ -66,6 +66,8 @@ SPECIAL: dict[str, Case] = {
         _special("measure_speed", pace=0.05),
         _special("http_errors", "http_errors_unauthorized", scenario="unauthorized"),
         _special("http_errors", "http_errors_overloaded", scenario="overloaded"),
+        # its page shows what is left of usage when the stream fails halfway
+        _special("usage_on_failure", scenario="error_event", exit_code=1),
     ]
 }
 

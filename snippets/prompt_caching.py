@@ -1,0 +1,38 @@
+"""Cache a long system prompt: the first request writes the cache, the
+second reads it."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+
+# Stands in for a long document. The API caches no prefix shorter than
+# 1,024 tokens on this model.
+lease = "\n".join(
+    f"Clause {n}: the tenant keeps the flat clean and quiet."
+    for n in range(1, 121)
+)
+system = [
+    {
+        "type": "text",
+        "text": "Answer questions about this lease.\n\n" + lease,
+        "cache_control": {"type": "ephemeral"},  # cache up to here
+    }
+]
+
+for question in ["Can I keep a cat?", "Who pays for repairs?"]:
+    with client.messages.stream(
+        model="claude-sonnet-4-6",
+        max_tokens=1024,
+        system=system,
+        messages=[{"role": "user", "content": question}],
+    ) as stream:
+        for text in stream.text_stream:
+            print(text, end="", flush=True)
+        message = stream.get_final_message()
+    usage = message.usage
+    print(
+        f"\n[{message.stop_reason}] input={usage.input_tokens} "
+        f"cache write={usage.cache_creation_input_tokens} "
+        f"cache read={usage.cache_read_input_tokens} "
+        f"output={usage.output_tokens}\n"
+    )

@@ -1,0 +1,50 @@
+"""When a stream fails halfway, keep the text and the usage you have."""
+
+import sys
+
+import anthropic
+import httpx2
+
+client = anthropic.Anthropic()
+BROKEN = (
+    anthropic.APIError,  # an HTTP error, or an `error` event mid-stream
+    httpx2.TransportError,  # the connection dropped or stalled
+)
+
+started = None  # message_start's usage: input and cache counts
+message = None  # the whole message, once message_stop arrives
+try:
+    with client.messages.stream(
+        model="claude-sonnet-4-6",
+        max_tokens=1024,
+        messages=[
+            {"role": "user", "content": "Tell me a story about a robot."}
+        ],
+    ) as stream:
+        for event in stream:
+            if event.type == "message_start":
+                started = event.message.usage
+            elif event.type == "text":
+                print(event.text, end="", flush=True)
+            elif event.type == "message_stop":
+                message = event.message
+except BROKEN as err:
+    failure = getattr(err, "type", None) or type(err).__name__
+else:
+    failure = None if message else "the stream ended early"
+print()
+
+if message is not None:
+    usage = message.usage  # final: message_delta's totals
+    print(
+        f"input={usage.input_tokens} output={usage.output_tokens} "
+        f"stop_reason={message.stop_reason}"
+    )
+    sys.exit(0)
+if started is None:
+    print("usage: none, the answer never started")
+else:
+    # The input counts are final; the output count is not sent until
+    # message_delta, at the end: message_start's is a placeholder.
+    print(f"input={started.input_tokens} output=unknown")
+sys.exit(f"stream failed: {failure}")

@@ -1,0 +1,257 @@
+"""What guides/usage.md and guides/structured-output.md say the SDK does, tried against it.
+
+Same method as test_sdk_claims.py (whose in-memory stream helpers these reuse): make the
+installed SDK do the thing, then check the page still says it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import re
+import typing
+
+import anthropic
+import httpx2
+import pydantic
+import pytest
+from anthropic.types import CacheCreation, MessageDeltaUsage, Usage
+from anthropic.types.cache_control_ephemeral_param import CacheControlEphemeralParam
+
+from tests.test_sdk_claims import REQUEST, START, Body, client_serving, end, says, sse, text_block
+
+USAGE = "guides/usage.md"
+STRUCTURED = "guides/structured-output.md"
+
+
+# --- usage -------------------------------------------------------------------------------
+
+
+def test_every_message_delta_count_is_documented_as_cumulative():
+    counts = [
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "input_tokens",
+        "output_tokens",
+    ]
+    source = inspect.getsource(MessageDeltaUsage)  # the SDK documents fields in docstrings
+    for name in counts:
+        assert re.search(name + r': .*\n\s+"""The cumulative number', source), name
+    # optional there, so the SDK keeps message_start's value when one is left out
+    for name in counts[:3]:
+        assert MessageDeltaUsage.model_fields[name].is_required() is False
+    says(USAGE, 'documented as "the cumulative number"', "cumulative")
+
+
+def cached_start(**usage: int) -> dict:
+    return {**START, "message": {**START["message"], "usage": usage}}
+
+
+def test_final_usage_keeps_message_start_counts_message_delta_leaves_out():
+    start = cached_start(
+        input_tokens=21,
+        output_tokens=1,
+        cache_creation_input_tokens=1671,
+        cache_read_input_tokens=0,
+    )
+    delta = {
+        "type": "message_delta",
+        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "usage": {"output_tokens": 33, "cache_read_input_tokens": 5},
+    }
+    events = [start, *text_block(0, "a"), delta, {"type": "message_stop"}]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        usage = stream.get_final_message().usage
+    # left out: message_start's; repeated: replaced, never added
+    assert (usage.input_tokens, usage.cache_creation_input_tokens) == (21, 1671)
+    assert (usage.cache_read_input_tokens, usage.output_tokens) == (5, 33)
+    says(
+        USAGE,
+        "keeps `message_start`'s value for a count `message_delta` leaves out",
+        "replaces it when `message_delta` repeats it",
+    )
+
+
+def test_adding_the_two_events_counts_double():
+    """The page's numbers: message_start 20/1, message_delta 20/136, the message 20/136."""
+    events = [START, *text_block(0, "a"), *end(input_tokens=20, output_tokens=136)]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        seen = [e for e in stream if e.type in ("message_start", "message_delta")]
+        usage = stream.get_final_message().usage
+    summed_input = sum(e.message.usage.input_tokens if e.type == "message_start" else
+                       e.usage.input_tokens for e in seen)  # fmt: skip
+    assert (summed_input, usage.input_tokens, usage.output_tokens) == (40, 20, 136)
+    says(USAGE, "`input_tokens=20, output_tokens=1`", "`input_tokens=20, output_tokens=136`")
+
+
+def test_cache_fields_and_ttls_the_page_names():
+    assert set(CacheCreation.model_fields) == {
+        "ephemeral_5m_input_tokens",
+        "ephemeral_1h_input_tokens",
+    }
+    hints = typing.get_type_hints(CacheControlEphemeralParam)
+    assert typing.get_args(hints["ttl"]) == ("5m", "1h")
+    assert typing.get_args(hints["type"]) == ("ephemeral",)
+    for name in ("cache_creation_input_tokens", "cache_read_input_tokens", "cache_creation"):
+        assert Usage.model_fields[name].is_required() is False  # may be None
+    assert "cache_control" in typing.get_type_hints(anthropic.resources.Messages.stream)
+    says(
+        USAGE,
+        'accepts `"5m"` and `"1h"`',
+        "`ephemeral_5m_input_tokens`, `ephemeral_1h_input_tokens`",
+        "also takes a top-level `cache_control`",
+        "the cache counts may also be `None`",
+    )
+
+
+def test_after_a_mid_stream_failure_the_snapshot_has_only_message_start_usage():
+    start = cached_start(input_tokens=18, output_tokens=1, cache_read_input_tokens=0)
+    body = Body([sse(start, *text_block(0, "Half of it"))], httpx2.RemoteProtocolError("cut"))
+    with pytest.raises(httpx2.RemoteProtocolError):
+        with client_serving(body).messages.stream(**REQUEST) as stream:
+            stream.until_done()
+    snapshot = stream.current_message_snapshot
+    assert snapshot.content[0].text == "Half of it"
+    assert (snapshot.usage.input_tokens, snapshot.usage.output_tokens) == (18, 1)
+    assert snapshot.stop_reason is None
+    says(
+        USAGE,
+        "its `output_tokens` is still `message_start`'s starting count",
+        "`message_delta` carries the only cumulative `output_tokens`",
+    )
+
+
+# --- structured output -------------------------------------------------------------------
+
+
+class Forecast(pydantic.BaseModel):
+    city: str
+    high_c: int
+    summary: str
+
+
+WHOLE = '{"city": "Paris", "high_c": 19, "summary": "Mild and dry."}'
+
+
+def structured_events(text: str, stop_reason: str = "end_turn") -> bytes:
+    pieces = [text[:9], text[9:30], text[30:]]
+    delta = {
+        "type": "message_delta",
+        "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+        "usage": {"output_tokens": 12},
+    }
+    return sse(START, *text_block(0, *pieces), delta, {"type": "message_stop"})
+
+
+def test_output_format_sends_the_schema_and_parses_the_final_message():
+    sent = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        sent.append(json.loads(request.content))
+        return httpx2.Response(
+            200, headers={"content-type": "text/event-stream"}, content=structured_events(WHOLE)
+        )
+
+    client = anthropic.Anthropic(
+        api_key="sk-ant-claims",
+        max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+    )
+    with client.messages.stream(**REQUEST, output_format=Forecast) as stream:
+        message = stream.get_final_message()
+    assert message.parsed_output == Forecast(city="Paris", high_c=19, summary="Mild and dry.")
+    format_sent = sent[0]["output_config"]["format"]
+    assert format_sent == {"type": "json_schema", "schema": anthropic.transform_schema(Forecast)}
+    assert format_sent["schema"]["additionalProperties"] is False
+    says(STRUCTURED, "get_final_message().parsed_output` is a `Forecast`")
+
+
+def test_output_format_refuses_a_schema_dict():
+    client = client_serving(Body([structured_events(WHOLE)]))
+    with pytest.raises(TypeError, match=r"output_config=\{'format'"):
+        client.messages.stream(**REQUEST, output_format={"type": "object"})
+    says(STRUCTURED, "a schema dict raises `TypeError`")
+
+
+@pytest.mark.parametrize(
+    ("text", "stop_reason"),
+    [(WHOLE[:20], "max_tokens"), ("I can't help with that.", "refusal")],
+)
+def test_cut_or_refused_json_raises_at_content_block_stop_before_stop_reason(text, stop_reason):
+    client = client_serving(Body([structured_events(text, stop_reason)]))
+    seen = []
+    with pytest.raises(pydantic.ValidationError):
+        with client.messages.stream(**REQUEST, output_format=Forecast) as stream:
+            for event in stream:
+                seen.append(event.type)
+    assert "content_block_stop" not in seen and "message_delta" not in seen
+    assert stream.current_message_snapshot.stop_reason is None
+    assert stream.current_message_snapshot.content[0].text == text
+    says(
+        STRUCTURED,
+        "raises `pydantic.ValidationError` out of your loop, at `content_block_stop`",
+        "`stream.current_message_snapshot.stop_reason` is still `None`",
+    )
+
+
+def test_without_output_format_the_same_text_raises_nothing():
+    client = client_serving(Body([structured_events(WHOLE[:20], "max_tokens")]))
+    schema = {"type": "json_schema", "schema": anthropic.transform_schema(Forecast)}
+    with client.messages.stream(**REQUEST, output_config={"format": schema}) as stream:
+        message = stream.get_final_message()
+    assert (message.stop_reason, message.parsed_output) == ("max_tokens", None)
+    says(STRUCTURED, "passes the schema itself so that it can read `stop_reason` first")
+
+
+def test_text_event_parsed_snapshot_is_partial_and_raises_on_prose():
+    partial = '{"city": "Paris", "high_c": 19, "summary": "Mild'
+    client = client_serving(Body([structured_events(partial, "max_tokens")]))
+    with client.messages.stream(**REQUEST) as stream:
+        last = [e for e in stream if e.type == "text"][-1]
+    assert last.parsed_snapshot() == {"city": "Paris", "high_c": 19, "summary": "Mild"}
+    client = client_serving(Body([structured_events("I can't help with that.", "refusal")]))
+    with client.messages.stream(**REQUEST) as stream:
+        prose = [e for e in stream if e.type == "text"][-1]
+    with pytest.raises(ValueError):
+        prose.parsed_snapshot()
+    says(
+        STRUCTURED,
+        "`{'city': 'Paris', 'high_c': 19, 'summary': 'Mild'}`",
+        "It raises `ValueError` when the text is not JSON",
+    )
+
+
+def test_transform_schema_makes_objects_strict_and_moves_minimum_to_the_description():
+    class Bounded(pydantic.BaseModel):
+        days: int = pydantic.Field(ge=1)
+
+    schema = anthropic.transform_schema(Bounded)
+    assert schema["additionalProperties"] is False
+    days = schema["properties"]["days"]
+    assert "minimum" not in days and "minimum: 1" in days["description"]
+    says(STRUCTURED, '`"additionalProperties": false` on every object', "field's `minimum`")
+
+
+def test_the_async_stream_raises_at_the_same_point():
+    body = structured_events(WHOLE[:20], "max_tokens")
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
+
+    async def run() -> list[str]:
+        seen: list[str] = []
+        async with anthropic.AsyncAnthropic(
+            api_key="sk-ant-claims",
+            max_retries=0,
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+        ) as client:
+            with pytest.raises(pydantic.ValidationError):
+                async with client.messages.stream(**REQUEST, output_format=Forecast) as stream:
+                    async for event in stream:
+                        seen.append(event.type)
+        return seen
+
+    seen = asyncio.run(run())
+    assert "text" in seen and "content_block_stop" not in seen
+    says(STRUCTURED, "for `AsyncMessageStream` too")

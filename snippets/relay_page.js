@@ -35,8 +35,8 @@ form.addEventListener("submit", async (event) => {
       status.textContent = "The connection closed before the answer ended.";
     }
   } catch (error) {
-    status.textContent =
-      error.name === "AbortError" ? "Stopped." : `Connection lost: ${error}`;
+    const stopped = error.name === "AbortError";
+    status.textContent = stopped ? "Stopped." : `Connection lost: ${error}`;
   } finally {
     send.disabled = false;
     stop.disabled = true;

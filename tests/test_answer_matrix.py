@@ -71,6 +71,9 @@ def run_cell(emulator, emulator_env, fast_sdk):
                     "ANTHROPIC_API_KEY": matrix.KEY,
                 }
                 return matrix.run_shell(sample.path, env)
+            case = SPECIAL.get(sample.name)
+            if case is not None and case.kind == "app":
+                return matrix.run_app(case)
             return matrix.run_python(sample.path)
 
     return run

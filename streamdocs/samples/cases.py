@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from streamdocs.paths import CASSETTES, OUTPUTS, SNIPPETS
 
@@ -25,6 +26,11 @@ class Case:
     # Seconds between events: the output comes from a live run against the emulator at
     # this pace (tests/test_paced_samples.py), its timings masked (runner.TIMINGS)
     pace: float | None = None
+    # "script" runs as `python snippet.py`; "app" is a web app: its module's `app` gets
+    # `request` (JSON) POSTed to `path`, and the streamed body is the output (runner.run_app)
+    kind: str = "script"
+    request: dict[str, Any] | None = None
+    path: str = "/"
 
     @property
     def cassette(self) -> Path:
@@ -68,6 +74,12 @@ SPECIAL: dict[str, Case] = {
         _special("http_errors", "http_errors_overloaded", scenario="overloaded"),
         # its page shows what is left of usage when the stream fails halfway
         _special("usage_on_failure", scenario="error_event", exit_code=1),
+        _special(
+            "relay_app",
+            kind="app",
+            request={"message": "Write a haiku about the sea."},
+            path="/chat",
+        ),
     ]
 }
 

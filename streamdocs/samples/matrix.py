@@ -14,6 +14,7 @@ import ast
 import contextlib
 import functools
 import io
+import json
 import os
 import re
 import runpy
@@ -290,6 +291,33 @@ def run_shell(path: Path, env: dict[str, str]) -> Run:
     if "Traceback (most recent call last)" in result.stderr:
         crash = result.stderr.strip().splitlines()[-1]
     return Run(result.stdout + result.stderr, result.returncode, crash)
+
+
+def run_app(case: Any) -> Run:
+    """An app sample (a `cases.Case` of kind "app"), read back from its SSE body: the
+    text events joined, then one `event: data` line for each other event. An error event
+    or a 4xx counts as exit 1; an exception out of the app (a 500) is a crash."""
+    from streamdocs.samples import runner  # imports pytest: only app cells need it
+
+    try:
+        result = runner.run_app(case)
+    except Exception as error:  # noqa: BLE001 - a crash is a result here, reported by name
+        return Run("", 1, traceback.format_exception_only(error)[-1].strip())
+    if result.exit_code:
+        return Run(result.output, result.exit_code)
+    text, lines, exit_code = [], [], 0
+    for block in result.output.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        if "data" not in fields:
+            continue
+        event = fields.get("event", "message")
+        if event == "text":
+            text.append(json.loads(fields["data"])["text"])
+        else:
+            lines.append(f"{event}: {fields['data']}")
+            exit_code = exit_code or int(event == "error")
+    output = "".join(text) + "\n" + "\n".join(lines) + "\n"
+    return Run(output, exit_code, stdout=output)
 
 
 # --- verdicts -------------------------------------------------------------------------------

@@ -72,6 +72,20 @@ def run(case: Case) -> Run:
     return Run(buffer.getvalue(), exit_code)
 
 
+def run_app(case: Case) -> Run:
+    """POST the case's request to the snippet's `app`; the streamed body is the output.
+
+    The module is imported (not run as __main__, which would start no server) and
+    driven in this process by Starlette's TestClient, as a browser would drive it.
+    """
+    from starlette.testclient import TestClient  # only app cases need it
+
+    module = runpy.run_path(str(case.snippet), run_name=case.snippet.stem)
+    with TestClient(module["app"]) as client:
+        response = client.post(case.path, json=case.request)
+    return Run(response.text, 0 if response.is_success else 1)
+
+
 def stale_cassette_message(case: Case, miss: CassetteMiss) -> str:
     return (
         f"{case.name}: {rel(case.snippet)} sent a request that {rel(case.cassette)} "

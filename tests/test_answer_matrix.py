@@ -21,8 +21,8 @@ import trustme
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.paths import DOCS, SNIPPETS, rel
-from streamdocs.samples import matrix
-from streamdocs.samples.cases import SPECIAL
+from streamdocs.samples import matrix, runner
+from streamdocs.samples.cases import SPECIAL, Case
 from streamdocs.site.tables import tables
 
 SAMPLES = matrix.samples()
@@ -61,20 +61,18 @@ def run_cell(emulator, emulator_env, fast_sdk):
     not sleep and a client without its own timeout gives up on a stall after 0.3 s."""
     emulator_env(emulator)
 
-    def run(sample: matrix.Sample, shape: str) -> matrix.Run:
+    curl_env = {  # curl reaches the emulator's HTTPS listener through its .curlrc
+        "PATH": os.environ["PATH"],
+        "HOME": str(emulator.curl_home),
+        "CURL_HOME": str(emulator.curl_home),
+        "ANTHROPIC_API_KEY": matrix.KEY,
+    }
+
+    def run(sample: matrix.Sample, shape: str) -> runner.Run:
+        case = SPECIAL.get(sample.name) or Case(sample.name, sample.path)
         with emulator.answering(shape):
-            if sample.path.suffix == ".sh":
-                env = {
-                    "PATH": os.environ["PATH"],
-                    "HOME": str(emulator.curl_home),
-                    "CURL_HOME": str(emulator.curl_home),
-                    "ANTHROPIC_API_KEY": matrix.KEY,
-                }
-                return matrix.run_shell(sample.path, env)
-            case = SPECIAL.get(sample.name)
-            if case is not None and case.kind == "app":
-                return matrix.run_app(case)
-            return matrix.run_python(sample.path)
+            result = runner.run_case(case, catch=True, env=curl_env)
+        return runner.app_reading(result) if case.kind == "app" else result
 
     return run
 
@@ -196,7 +194,7 @@ def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_pa
 # --- the page ---------------------------------------------------------------------------
 
 
-def cell_outcome(result: matrix.Run) -> tuple[int, str]:
+def cell_outcome(result: runner.Run) -> tuple[int, str]:
     """(column, detail): 0 completes, 1 stops with a message (exit code), 2 raises (what)."""
     if result.crash:
         return (2, result.crash.split(":")[0])

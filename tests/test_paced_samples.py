@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from streamdocs.emulator import Emulator
-from streamdocs.samples import matrix, runner
+from streamdocs.samples import runner
 from streamdocs.samples.cases import SPECIAL
 
 PACED = [case for case in SPECIAL.values() if case.pace is not None]
@@ -17,7 +17,7 @@ PACED = [case for case in SPECIAL.values() if case.pace is not None]
 def test_paced_sample(case, emulator_env, fast_sdk, request):
     with Emulator(delay=case.pace) as emulator:
         emulator_env(emulator)
-        result = matrix.run_python(case.snippet)
+        result = runner.run_script(case.snippet, catch=True)
     assert result.exit_code == case.exit_code and not result.crash, result.output
     update = request.config.getoption("--update-outputs")
     runner.check_output(case.name, case.snippet, case.output, result.output, update, mask=True)

@@ -15,7 +15,7 @@ from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator, wire
 from streamdocs.emulator.scenarios import SCENARIO_DIR
 from streamdocs.paths import SNIPPETS
-from streamdocs.samples import matrix
+from streamdocs.samples import matrix, runner
 
 SAMPLE = SNIPPETS / "recover_stream.py"
 ANSWER = "text_recovery"
@@ -55,9 +55,9 @@ def run(emulator, emulator_env, monkeypatch):
     sdk_internals.reuse_tls_context(monkeypatch)
     emulator_env(emulator)
 
-    def go(scenario: str, model: str) -> matrix.Run:
+    def go(scenario: str, model: str) -> runner.Run:
         with emulator.answering(scenario):
-            return matrix.run_python(SAMPLE, model)
+            return runner.run_script(SAMPLE, model, catch=True)
 
     return go
 

@@ -32,7 +32,7 @@ def test_sample(case, vcr, recording, sample_env, instant_retries, request):
     miss = None
     try:
         with runner.misses_raise_at_once():
-            result = runner.run_app(case) if case.kind == "app" else runner.run(case)
+            result = runner.run_case(case)
     except runner.CassetteMiss as error:
         miss = error
     if miss:

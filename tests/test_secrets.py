@@ -132,7 +132,7 @@ def test_recording_with_a_real_looking_key_leaks_nothing(tmp_path, monkeypatch):
         monkeypatch.setenv("ANTHROPIC_BASE_URL", emulator.base_url())
         for case in cases:
             with recorder.use_cassette(case.name, **config):
-                result = runner.run(case)
+                result = runner.run_case(case)
             assert result.exit_code == 0, result.output
         # The SDK sends no cookie or organization header; a proxy or a user's
         # default_headers could. Those are dropped on the way in as well.

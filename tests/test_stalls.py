@@ -13,7 +13,7 @@ import pytest
 from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator
 from streamdocs.paths import SNIPPETS
-from streamdocs.samples import matrix
+from streamdocs.samples import matrix, runner
 
 SAMPLE = SNIPPETS / "stream_watchdog.py"
 TEXT = "Just a moment while I put this together. Here it is, at last."  # both stalls
@@ -30,10 +30,10 @@ def run(emulator, emulator_env, monkeypatch):
     sdk_internals.reuse_tls_context(monkeypatch)
     emulator_env(emulator)
 
-    def go(shape: str, idle: float) -> tuple[matrix.Run, float]:
+    def go(shape: str, idle: float) -> tuple[runner.Run, float]:
         start = time.monotonic()
         with emulator.answering(shape):
-            return matrix.run_python(SAMPLE, str(idle)), time.monotonic() - start
+            return runner.run_script(SAMPLE, str(idle), catch=True), time.monotonic() - start
 
     return go
 

@@ -12,7 +12,7 @@ import pytest
 from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator
 from streamdocs.paths import SNIPPETS
-from streamdocs.samples import matrix
+from streamdocs.samples import matrix, runner
 
 REQUEST = {
     "model": "claude-sonnet-4-6",
@@ -41,7 +41,7 @@ def test_break_inside_the_with_block_closes_the_connection(emulator, emulator_en
     sdk_internals.reuse_tls_context(monkeypatch)
     emulator_env(emulator)
     start = time.monotonic()
-    result = matrix.run_python(SNIPPETS / "stop_early.py")
+    result = runner.run_script(SNIPPETS / "stop_early.py", catch=True)
     assert result.exit_code == 0 and "[stopped after" in result.output, result.output
     assert time.monotonic() - start < 1.5, "it stopped reading, not waited for the end"
     assert closed_within(emulator, start, 1.0), "the server still streams to nobody"

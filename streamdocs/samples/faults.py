@@ -108,7 +108,7 @@ def run_complete_example(emulator, fault: Fault) -> FaultRun:
         fast_client_defaults(),
         environment.isolated(ANTHROPIC_API_KEY=FAKE_KEY, ANTHROPIC_BASE_URL=base_url),
     ):
-        result = runner.run(COMPLETE_EXAMPLE)
+        result = runner.run_case(COMPLETE_EXAMPLE)
     requests = emulator.requests[before:]
     sent, encoding = streamed_text(emulator, requests[-1]) if requests else ("", None)
     return FaultRun(fault, result.output, result.exit_code, len(requests), sent, encoding)

@@ -11,16 +11,9 @@ tools called, what went wrong).
 from __future__ import annotations
 
 import ast
-import contextlib
 import functools
-import io
-import json
 import os
 import re
-import runpy
-import subprocess
-import sys
-import traceback
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +32,7 @@ from streamdocs.emulator.scenarios import (
 from streamdocs.markdown import shortcodes
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
+from streamdocs.samples.runner import Run
 
 KEY = "sk-ant-answer-matrix"
 TROUBLESHOOTING = "troubleshooting/errors.md"  # where every failure shape is handled
@@ -237,87 +231,6 @@ def _error_names(status: int, error_type: str) -> str:
         and getattr(cls, "status_code", None) == status
     ]
     return "|".join(re.escape(n) for n in [error_type, str(status), *classes])
-
-
-# --- running one cell -----------------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    output: str  # stdout and stderr, interleaved as in a terminal
-    exit_code: int
-    crash: str | None = None  # the last traceback line of an uncaught exception
-    stdout: str = ""  # stdout alone
-
-
-class _Tee(io.TextIOBase):
-    def __init__(self, *targets: io.StringIO) -> None:
-        self.targets = targets
-
-    def write(self, text: str) -> int:
-        for target in self.targets:
-            target.write(text)
-        return len(text)
-
-
-def run_python(path: Path, *args: str) -> Run:
-    """Run a sample as `python path` would, in this process (a new interpreter per cell
-    would cost a second each); stdout and stderr interleave as in a terminal."""
-    buffer, stdout = io.StringIO(), io.StringIO()
-    argv, sys.argv = sys.argv, [str(path), *args]
-    exit_code, crash = 0, None
-    try:
-        with contextlib.redirect_stdout(_Tee(buffer, stdout)), contextlib.redirect_stderr(buffer):
-            runpy.run_path(str(path), run_name="__main__")
-    except SystemExit as exit:
-        if isinstance(exit.code, int) or exit.code is None:
-            exit_code = exit.code or 0
-        else:
-            buffer.write(f"{exit.code}\n")
-            exit_code = 1
-    except Exception as error:  # noqa: BLE001 - a crash is a result here, reported by name
-        exit_code = 1
-        crash = traceback.format_exception_only(error)[-1].strip()
-    finally:
-        sys.argv = argv
-    return Run(buffer.getvalue(), exit_code, crash, stdout=stdout.getvalue())
-
-
-def run_shell(path: Path, env: dict[str, str]) -> Run:
-    result = subprocess.run(
-        ["bash", str(path)], env=env, capture_output=True, text=True, timeout=30
-    )
-    crash = None
-    if "Traceback (most recent call last)" in result.stderr:
-        crash = result.stderr.strip().splitlines()[-1]
-    return Run(result.stdout + result.stderr, result.returncode, crash)
-
-
-def run_app(case: Any) -> Run:
-    """An app sample (a `cases.Case` of kind "app"), read back from its SSE body: the
-    text events joined, then one `event: data` line for each other event. An error event
-    or a 4xx counts as exit 1; an exception out of the app (a 500) is a crash."""
-    from streamdocs.samples import runner  # imports pytest: only app cells need it
-
-    try:
-        result = runner.run_app(case)
-    except Exception as error:  # noqa: BLE001 - a crash is a result here, reported by name
-        return Run("", 1, traceback.format_exception_only(error)[-1].strip())
-    if result.exit_code:
-        return Run(result.output, result.exit_code)
-    text, lines, exit_code = [], [], 0
-    for block in result.output.split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        if "data" not in fields:
-            continue
-        event = fields.get("event", "message")
-        if event == "text":
-            text.append(json.loads(fields["data"])["text"])
-        else:
-            lines.append(f"{event}: {fields['data']}")
-            exit_code = exit_code or int(event == "error")
-    output = "".join(text) + "\n" + "\n".join(lines) + "\n"
-    return Run(output, exit_code, stdout=output)
 
 
 # --- verdicts -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""Run one sample in this process, as `python snippet.py` would, and capture what it prints.
+"""The one sample runner: run a sample the way its kind says and capture what it prints.
 
-In-process because a fresh interpreter per sample costs over a second each;
-runpy gives the sample its own `__main__` namespace all the same.
+Replays (tests/test_samples.py) let a crash raise, so pytest shows its traceback; the
+answer matrix and the guides' live tests pass `catch=True` and get the crash as a result.
 """
 
 from __future__ import annotations
@@ -9,15 +9,21 @@ from __future__ import annotations
 import contextlib
 import difflib
 import io
+import json
+import os
 import re
 import runpy
+import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.stubs import httpx_stubs
 
+from streamdocs import sse
 from streamdocs.paths import rel
 
 from .cases import Case
@@ -50,40 +56,101 @@ def misses_raise_at_once():
 
 @dataclass
 class Run:
-    output: str
+    output: str  # stdout and stderr, interleaved as in a terminal
     exit_code: int
+    crash: str | None = None  # with catch=True: the last line of an escaped exception
+    stdout: str = ""  # stdout alone
 
 
-def run(case: Case) -> Run:
-    """Execute the snippet as __main__; stdout and stderr interleave as in a terminal."""
-    buffer = io.StringIO()
-    exit_code = 0
-    argv = sys.argv
-    sys.argv = [str(case.snippet)]
+class _Tee(io.TextIOBase):
+    def __init__(self, *targets: io.StringIO) -> None:
+        self.targets = targets
+
+    def write(self, text: str) -> int:
+        for target in self.targets:
+            target.write(text)
+        return len(text)
+
+
+def run_case(case: Case, *, catch: bool = False, env: dict[str, str] | None = None) -> Run:
+    """The case's sample, run the way its kind says: a script (`.py` in this process,
+    `.sh` under bash with `env`) or an app (its `app` driven over HTTP)."""
+    if case.kind == "app":
+        return run_app(case, catch=catch)
+    if case.snippet.suffix == ".sh":
+        return run_shell(case.snippet, env or dict(os.environ))
+    return run_script(case.snippet, catch=catch)
+
+
+def run_script(path: Path, *args: str, catch: bool = False) -> Run:
+    """Run a Python sample as `python path args` would, in this process (a fresh interpreter
+    costs over a second a run; runpy gives it its own `__main__` all the same). An escaped
+    exception propagates, so pytest shows its traceback, unless `catch` makes it a result."""
+    buffer, stdout = io.StringIO(), io.StringIO()
+    argv, sys.argv = sys.argv, [str(path), *args]
+    exit_code, crash = 0, None
     try:
-        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-            runpy.run_path(str(case.snippet), run_name="__main__")
+        with contextlib.redirect_stdout(_Tee(buffer, stdout)), contextlib.redirect_stderr(buffer):
+            runpy.run_path(str(path), run_name="__main__")
     except SystemExit as exit:
-        exit_code = exit.code if isinstance(exit.code, int) else 1
-        if exit.code is not None and not isinstance(exit.code, int):
+        if isinstance(exit.code, int) or exit.code is None:
+            exit_code = exit.code or 0
+        else:
             buffer.write(f"{exit.code}\n")
+            exit_code = 1
+    except Exception as error:  # noqa: BLE001 - with catch, a crash is a result, named
+        if not catch:
+            raise
+        exit_code = 1
+        crash = traceback.format_exception_only(error)[-1].strip()
     finally:
         sys.argv = argv
-    return Run(buffer.getvalue(), exit_code)
+    return Run(buffer.getvalue(), exit_code, crash, stdout=stdout.getvalue())
 
 
-def run_app(case: Case) -> Run:
+def run_shell(path: Path, env: dict[str, str]) -> Run:
+    result = subprocess.run(
+        ["bash", str(path)], env=env, capture_output=True, text=True, timeout=30
+    )
+    crash = None
+    if "Traceback (most recent call last)" in result.stderr:
+        crash = result.stderr.strip().splitlines()[-1]
+    return Run(result.stdout + result.stderr, result.returncode, crash, stdout=result.stdout)
+
+
+def run_app(case: Case, *, catch: bool = False) -> Run:
     """POST the case's request to the snippet's `app`; the streamed body is the output.
 
-    The module is imported (not run as __main__, which would start no server) and
-    driven in this process by Starlette's TestClient, as a browser would drive it.
+    The module is imported (run as __main__ it would start a server) and driven in this
+    process by Starlette's TestClient, as a browser would drive it. A 4xx is exit 1.
     """
     from starlette.testclient import TestClient  # only app cases need it
 
-    module = runpy.run_path(str(case.snippet), run_name=case.snippet.stem)
-    with TestClient(module["app"]) as client:
-        response = client.post(case.path, json=case.request)
-    return Run(response.text, 0 if response.is_success else 1)
+    try:
+        module = runpy.run_path(str(case.snippet), run_name=case.snippet.stem)
+        with TestClient(module["app"]) as client:
+            response = client.post(case.path, json=case.request)
+    except Exception as error:  # noqa: BLE001 - a 500 escapes the test client as this
+        if not catch:
+            raise
+        return Run("", 1, traceback.format_exception_only(error)[-1].strip())
+    return Run(response.text, 0 if response.is_success else 1, stdout=response.text)
+
+
+def app_reading(run: Run) -> Run:
+    """An app's SSE body as a reader of the page sees it: the `text` events joined, then
+    one `event: data` line per other event; an `error` event is exit 1."""
+    if run.exit_code or run.crash:
+        return run
+    text, lines, exit_code = [], [], 0
+    for event, data in sse.events(run.output):
+        if event == "text":
+            text.append(json.loads(data)["text"])
+        else:
+            lines.append(f"{event}: {data}")
+            exit_code = exit_code or int(event == "error")
+    output = "".join(text) + "\n" + "\n".join(lines) + "\n"
+    return Run(output, exit_code, stdout=output)
 
 
 def stale_cassette_message(case: Case, miss: CassetteMiss) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from streamdocs.paths import rel
+from streamdocs.paths import ROOT, SNIPPETS, rel
 from streamdocs.samples import runner
-from streamdocs.samples.cases import all_cases
+from streamdocs.samples.cases import NAMED_TESTS, all_cases
 
 CASES = all_cases()
 
@@ -61,3 +61,24 @@ def test_sample(case, vcr, recording, sample_env, instant_retries, request):
         return  # its output comes from the paced live run (tests/test_paced_samples.py)
     update = request.config.getoption("--update-outputs") or recording is not None
     runner.check_output(case.name, case.snippet, case.output, result.output, update)
+
+
+def test_every_sample_is_run_by_a_case_or_used_by_a_named_test():
+    """A file under snippets/ that nothing runs would be untested code on a page."""
+    run = {case.snippet.name for case in CASES}
+    problems = []
+    for path in sorted(SNIPPETS.iterdir()):
+        if not path.is_file() or path.name == "ruff.toml" or path.name in run:
+            continue
+        test = NAMED_TESTS.get(path.name)
+        if test is None:
+            problems.append(
+                f"snippets/{path.name} is run by no case: a .py sample runs as a case by "
+                "itself; any other file needs the test that uses it named in NAMED_TESTS "
+                "(streamdocs/samples/cases.py)"
+            )
+        elif path.stem not in (ROOT / test).read_text(encoding="utf-8"):
+            problems.append(f"{test}, named for snippets/{path.name}, never mentions it")
+    stale = sorted(set(NAMED_TESTS) - {p.name for p in SNIPPETS.iterdir()})
+    problems += [f"NAMED_TESTS names snippets/{name}, which does not exist" for name in stale]
+    assert not problems, "\n".join(problems)

@@ -84,6 +84,18 @@ SPECIAL: dict[str, Case] = {
 }
 
 
+# Samples no case runs, each used by the test named here: the curl sample (it needs an
+# HTTPS relay in front of the cassette) and the static files a page shows beside the
+# relay app (the app serves them, byte for byte; tests/browser/test_relay.py runs them in
+# Chromium; nginx reads the config).
+NAMED_TESTS: dict[str, str] = {
+    "curl_stream.sh": "tests/test_curl.py",
+    "relay_page.html": "tests/test_relay_app.py",
+    "relay_page.js": "tests/test_relay_app.py",
+    "relay_nginx.conf": "tests/test_relay_nginx.py",
+}
+
+
 def all_cases() -> list[Case]:
     cases = {path.stem: Case(path.stem, path) for path in sorted(SNIPPETS.glob("*.py"))}
     cases.update(SPECIAL)

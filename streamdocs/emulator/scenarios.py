@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 from anthropic.types import Model
 
@@ -22,26 +23,117 @@ DEFAULT = "text"
 AFTER_TOOL_RESULT = "after_tool_result"
 WEB_SEARCH = "web_search_citations"  # the natural answer when web search is offered
 
-_REPLY_KEYS = {
-    "content",
-    "stop_reason",
-    "usage",
-    "max_tokens",
-    "error",
-    "interrupt",
-    "gzip",
-    "pings",
-    "pings_after_stop",
-    "stop_details",
-    "chunk_size",
-    "extra_events",
+# --- the file format, validated strictly: a typo fails loudly, naming the key ----------
+
+
+class _Strict(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+class _ErrorFile(_Strict):
+    status: int
+    type: str
+    message: str
+    retry_after: int | None = None
+
+
+class _InterruptFile(_Strict):
+    after_chars: int | None = None
+    at: str | None = None
+    error: _ErrorFile | None = None
+    cut: bool = False
+    stall_seconds: float = 0.0
+    pings_every: float = 0.0
+    end: bool = False
+
+    @pydantic.model_validator(mode="after")
+    def _one_of_each(self):
+        kinds = [k for k in ("error", "cut", "stall_seconds", "end") if getattr(self, k)]
+        if len(kinds) != 1:
+            raise ValueError("interrupt needs exactly one of error, cut, stall_seconds, end")
+        if (self.after_chars is None) == (self.at is None):
+            raise ValueError("interrupt needs exactly one of after_chars, at")
+        return self
+
+
+class _UsageFile(_Strict):
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cache_creation_input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+
+
+class _ToolFile(_Strict):
+    name: str | None = None
+    input: dict[str, Any] = {}
+    raw_json: str | None = None  # streamed as the input, JSON or not
+    exact: bool = False  # the input as written, not fitted to the tool's schema
+
+
+# Each block is written as one of these keys, plus the extra keys its kind allows.
+_BLOCK_KEYS = {
+    "text": {"text", "citations", "extra_deltas"},
+    "thinking": {"thinking", "signature"},
+    "redacted_thinking": {"redacted_thinking"},
+    "tool_use": {"tool_use"},
+    "server_tool_use": {"server_tool_use"},
+    "block": {"block"},
 }
-_USAGE_KEYS = {
-    "input_tokens",
-    "output_tokens",
-    "cache_creation_input_tokens",
-    "cache_read_input_tokens",
-}
+
+
+class _BlockFile(_Strict):
+    text: str | None = None
+    citations: list[dict[str, Any]] | None = None
+    extra_deltas: list[dict[str, Any]] | None = None
+    thinking: str | None = None
+    signature: str | None = None
+    redacted_thinking: str | None = None
+    tool_use: _ToolFile | None = None
+    server_tool_use: _ToolFile | None = None
+    block: dict[str, Any] | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _one_kind(self):
+        kinds = [kind for kind in _BLOCK_KEYS if kind in self.model_fields_set]
+        if len(kinds) != 1:
+            raise ValueError(f"a content block needs one of {sorted(_BLOCK_KEYS)}")
+        extra = self.model_fields_set - _BLOCK_KEYS[kinds[0]]
+        if extra:
+            raise ValueError(f"a {kinds[0]} block takes no {sorted(extra)}")
+        if kinds[0] == "block" and "type" not in (self.block or {}):
+            raise ValueError("a raw block needs a type")
+        return self
+
+
+class _ReplyFile(_Strict):
+    content: list[_BlockFile] = []
+    stop_reason: str | None = None
+    usage: _UsageFile | None = None
+    max_tokens: int | None = None
+    error: _ErrorFile | None = None
+    interrupt: _InterruptFile | None = None
+    gzip: bool = False
+    pings: int = 1
+    pings_after_stop: int | None = None
+    stop_details: dict[str, Any] | None = None
+    chunk_size: int | None = None
+    extra_events: list[dict[str, Any]] = []
+
+
+class _MatchFile(_Strict):
+    prompt: str | None = None
+    tool_result: bool | None = None
+
+
+class _ScenarioFile(_ReplyFile):
+    description: str
+    match: _MatchFile | None = None
+    attempts: list[dict[str, Any]] = []  # each overrides the reply's keys for one attempt
+    every_request: bool = False
+    shape: bool | None = None  # `shape: false`: a fixture for one test, kept out of the matrix
+
+
+_REPLY_KEYS = set(_ReplyFile.model_fields)
 
 
 @dataclass(frozen=True)
@@ -116,32 +208,26 @@ def shapes(scenarios: dict[str, Scenario]) -> dict[str, Scenario]:
 def load_scenario(path: Path) -> Scenario:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
-        top = {"description", "match", "attempts", "every_request", "shape"}
-        _check_keys(data, top | _REPLY_KEYS, "scenario")
+        scenario = _ScenarioFile.model_validate(data)
         base = {k: v for k, v in data.items() if k in _REPLY_KEYS}
-        overrides = data.get("attempts", [])
-        replies = [_reply({**base, **o}) for o in overrides] + [_reply(base)]
+        replies = [_reply({**base, **o}) for o in scenario.attempts] + [_reply(base)]
         match = data.get("match") or {}
-        _check_keys(match, {"prompt", "tool_result"}, "match")
         prompt = re.compile(match["prompt"], re.IGNORECASE) if "prompt" in match else None
         return Scenario(
             path.stem,
-            data["description"],
+            scenario.description,
             prompt,
             tuple(replies),
-            every_request=bool(data.get("every_request", False)),
-            # `shape: false`: a fixture for one test, kept out of the answer matrix
-            matched=bool(match) or data.get("shape") is False,
+            every_request=scenario.every_request,
+            matched=bool(match) or scenario.shape is False,
         )
-    except (KeyError, TypeError, ValueError, re.error) as err:
+    except (pydantic.ValidationError, re.error) as err:
         raise ValueError(f"{path}: {err}") from err
 
 
 def _reply(data: dict[str, Any]) -> Reply:
-    _check_keys(data, _REPLY_KEYS, "reply")
+    _ReplyFile.model_validate(data)  # an attempt's overrides are checked as a whole reply
     usage = data.get("usage")
-    if usage is not None:
-        _check_keys(usage, _USAGE_KEYS, "usage")
     return Reply(
         content=tuple(_block(b) for b in data.get("content", [])),
         stop_reason=data.get("stop_reason"),
@@ -158,25 +244,12 @@ def _reply(data: dict[str, Any]) -> Reply:
     )
 
 
-_BLOCK_KEYS = {
-    "text": {"text", "citations", "extra_deltas"},
-    "thinking": {"thinking", "signature"},
-    "redacted_thinking": {"redacted_thinking"},
-    "tool_use": {"tool_use"},
-    "server_tool_use": {"server_tool_use"},
-    "block": {"block"},
-}
-
-
 def _block(data: dict[str, Any]) -> dict[str, Any]:
     """Normalise a scenario block to {"type": ..., ...} (ids, names, input resolved later).
 
     Keys starting with `_` are stream hints (how the block is streamed), not block fields.
     """
-    kind = next((k for k in _BLOCK_KEYS if k in data), None)
-    if kind is None:
-        raise ValueError(f"content block needs one of {sorted(_BLOCK_KEYS)}: {data!r}")
-    _check_keys(data, _BLOCK_KEYS[kind], f"{kind} block")
+    kind = next(k for k in _BLOCK_KEYS if k in data)  # exactly one: _BlockFile checked
     if kind == "text":
         block = {"type": "text", "text": str(data["text"])}
         if "citations" in data:
@@ -193,12 +266,8 @@ def _block(data: dict[str, Any]) -> dict[str, Any]:
     if kind == "redacted_thinking":
         return {"type": "redacted_thinking", "data": str(data["redacted_thinking"])}
     if kind == "block":  # any other block, sent whole in content_block_start
-        block = dict(data["block"])
-        if "type" not in block:
-            raise ValueError(f"block needs a type: {data!r}")
-        return block
+        return dict(data["block"])
     tool = data[kind]
-    _check_keys(tool, {"name", "input", "raw_json", "exact"}, kind)
     block = {"type": kind, "name": tool.get("name"), "input": dict(tool.get("input", {}))}
     if tool.get("exact"):  # send the input as written, not fitted to the tool's schema
         block["_exact"] = True
@@ -208,18 +277,10 @@ def _block(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _error(data: dict[str, Any]) -> ErrorSpec:
-    _check_keys(data, {"status", "type", "message", "retry_after"}, "error")
     return ErrorSpec(int(data["status"]), data["type"], data["message"], data.get("retry_after"))
 
 
 def _interrupt(data: dict[str, Any]) -> Interrupt:
-    keys = {"after_chars", "at", "error", "cut", "stall_seconds", "pings_every", "end"}
-    _check_keys(data, keys, "interrupt")
-    kinds = [k for k in ("error", "cut", "stall_seconds", "end") if data.get(k)]
-    if len(kinds) != 1:
-        raise ValueError(f"interrupt needs exactly one of error, cut, stall_seconds, end: {data!r}")
-    if ("after_chars" in data) == ("at" in data):
-        raise ValueError(f"interrupt needs exactly one of after_chars, at: {data!r}")
     return Interrupt(
         after_chars=int(data.get("after_chars", 0)),
         at=data.get("at"),
@@ -229,14 +290,6 @@ def _interrupt(data: dict[str, Any]) -> Interrupt:
         cut=bool(data.get("cut", False)),
         stall_seconds=float(data.get("stall_seconds", 0.0)),
     )
-
-
-def _check_keys(data: Any, allowed: set[str], what: str) -> None:
-    if not isinstance(data, dict):
-        raise TypeError(f"{what} must be a mapping, got {data!r}")
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValueError(f"unknown {what} keys: {sorted(unknown)}")
 
 
 # --- choosing a scenario -------------------------------------------------------------------

@@ -1,0 +1,152 @@
+"""docs/reference/index.md says what is checked; the API pages flag the SDK docstrings the
+site contradicts."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from streamdocs.paths import rel
+from streamdocs.site.tables import read_table
+from tests.reference.common import API_PAGES, REFERENCE, RENDERED, column, resolve
+
+# --- index.md: what is checked --------------------------------------------------------------------
+
+INDEX_PAGE = REFERENCE / "index.md"
+
+# The columns the tests above compare with the SDK, per (page, table). A column not named
+# here is written by hand. `partly` marks a column of which the tests check one claim only.
+CHECKED: dict[tuple[str, str], dict[str, str]] = {
+    ("request-parameters.md", "Body fields"): {"Parameter": "", "Required": "", "Type": ""},
+    ("request-parameters.md", "Arguments only the SDK takes"): {"Argument": "", "Type": ""},
+    ("events.md", "Wire events"): {"Event": "", "Payload": "partly: `message_stop`"},
+    ("events.md", "Delta types"): {"Delta type": "", "Field": "", "Helper event": ""},
+    ("events.md", "Content block types"): {"Block type": ""},
+    ("events.md", "Stop reasons"): {"Stop reason": "", "The SDK says": ""},
+    ("events.md", "Helper events"): {"Event": "", "Fields": ""},
+    ("helpers.md", "Members"): {
+        "Member": "",
+        "Kind": "",
+        "`MessageStream`": "",
+        "`AsyncMessageStream`": "",
+        "What it does": "partly: the exceptions it names",
+    },
+    ("exceptions.md", "Exception classes"): {
+        "Class": "",
+        "Parent": "the direct base",
+        "Status": "",
+        "When a stream raises it": 'partly: "after retries"',
+    },
+    ("exceptions.md", "Error-code subclasses"): {
+        "Class": "",
+        "Parent": "the direct base",
+        "Status": "",
+        "`error_code`": "",
+    },
+    ("exceptions.md", "Deprecated aliases"): {"Alias": "", "Same class as": ""},
+    ("exceptions.md", "During the stream"): {"Exception": "", "Parent": "the direct base"},
+}
+
+
+def _listed(cell: str) -> list[str]:
+    """`A, B (partly: x), C` -> ["A", "B (partly: x)", "C"]: split on commas outside ()."""
+    parts, part, depth = [], "", 0
+    for char in cell:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(part.strip())
+            part = ""
+        else:
+            part += char
+    return [p for p in [*parts, part.strip()] if p]
+
+
+def _spelled(column_name: str, note: str) -> str:
+    return f"{column_name} ({note})" if note else column_name
+
+
+def test_the_index_says_which_columns_are_checked():
+    """Every table on a reference page is listed, its checked and hand-written columns exact."""
+    table = read_table(INDEX_PAGE, "What is checked")
+    page, heading = column(table, "Page"), column(table, "Table")
+    checked, by_hand = column(table, "Checked against the SDK"), column(table, "Written by hand")
+    listed = {(row[page], row[heading]): row for row in table.rows}
+    on_pages = {
+        (path.name, line[3:].strip())
+        for path in sorted(REFERENCE.glob("*.md"))
+        if path != INDEX_PAGE
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("## ") and _has_table(path, line[3:].strip())
+    }
+    problems = [
+        f"{rel(INDEX_PAGE)}: 'What is checked' lacks {key}" for key in on_pages - set(listed)
+    ]
+    problems += [
+        f"{rel(INDEX_PAGE)}: 'What is checked' lists {key}, not a table"
+        for key in set(listed) - on_pages
+    ]
+    assert set(CHECKED) == on_pages, (
+        f"tests/reference/test_index_and_api.py CHECKED differs from the tables on the pages: "
+        f"{sorted(set(CHECKED) ^ on_pages)}"
+    )
+    for key in sorted(on_pages & set(listed)):
+        header = read_table(REFERENCE / key[0], key[1]).header
+        expected = [_spelled(c, CHECKED[key][c]) for c in header if c in CHECKED[key]]
+        hand = [c for c in header if c not in CHECKED[key]]
+        row = listed[key]
+        if _listed(row[checked]) != expected:
+            problems.append(
+                f"{rel(INDEX_PAGE)}: {key} Checked is {row[checked]!r}, "
+                f"should be {', '.join(expected)!r}"
+            )
+        if _listed(row[by_hand]) != hand:
+            problems.append(
+                f"{rel(INDEX_PAGE)}: {key} Written by hand is {row[by_hand]!r}, "
+                f"should be {', '.join(hand)!r}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def _has_table(page: Path, heading: str) -> bool:
+    try:
+        read_table(page, heading)
+    except AssertionError:
+        return False
+    return True
+
+
+# --- api/*.md: SDK docstrings the site contradicts ---------------------------------------------
+
+# A sentence of an SDK docstring this site knows to be wrong -> the member it is on. Each API
+# page that renders the member must say so beside it, in a warning titled as below; when the
+# SDK drops the sentence, the warning must go too.
+WRONG_DOCSTRINGS = {
+    "Currently the API will only respond with a single content block": "get_final_text",
+}
+
+
+def _warning(member: str) -> str:
+    return f'!!! warning "`{member}()`: the note above is out of date"'
+
+
+def test_wrong_sdk_docstrings_are_flagged_beside_them():
+    problems = []
+    for page in sorted(API_PAGES.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for dotted in RENDERED.findall(text):
+            obj = resolve(dotted)
+            for sentence, member in WRONG_DOCSTRINGS.items():
+                doc = inspect.getdoc(getattr(obj, member, None)) or ""
+                wrong = " ".join(sentence.split()) in " ".join(doc.split())
+                flagged = _warning(member) in text
+                if hasattr(obj, member) and wrong and not flagged:
+                    problems.append(
+                        f"{rel(page)} renders {dotted}.{member}, whose docstring says "
+                        f"{sentence!r}; add `{_warning(member)}` beside it"
+                    )
+                if hasattr(obj, member) and flagged and not wrong:
+                    problems.append(
+                        f"{rel(page)} flags {dotted}.{member}, but the SDK's docstring no "
+                        "longer says it: remove the warning and the WRONG_DOCSTRINGS entry"
+                    )
+    assert not problems, "\n".join(problems)

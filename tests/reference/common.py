@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 import re
-import typing
 
 import pytest
 
@@ -18,23 +16,6 @@ RENDERED = re.compile(r"^::: (anthropic\.\S+)$", re.MULTILINE)
 
 
 # --- reading the pages ---------------------------------------------------------------------------
-
-
-def name_of(cell: str) -> str:
-    """`get_final_text()` -> get_final_text; `anthropic.APIError` -> anthropic.APIError."""
-    return cell.strip().strip("`").removesuffix("()")
-
-
-def code(cell: str) -> str:
-    """The text of a cell that is one code span."""
-    match = re.fullmatch(r"`([^`]*)`", cell.strip())
-    assert match, f"expected one `code` span, found {cell!r}"
-    return match[1]
-
-
-def column(table: Table, name: str) -> int:
-    assert name in table.header, f"{table.where()} has no column '{name}' ({table.header})"
-    return table.header.index(name)
 
 
 def assert_same_names(table: Table, documented: list[str], sdk: set[str], sdk_source: str) -> None:
@@ -56,34 +37,6 @@ def assert_same_names(table: Table, documented: list[str], sdk: set[str], sdk_so
 def assert_cells(table: Table, mismatches: list[str]) -> None:
     if mismatches:
         pytest.fail("\n".join(mismatches) + f"\nFix: edit {rel(table.page)}.", pytrace=False)
-
-
-# --- reading the SDK -----------------------------------------------------------------------------
-
-
-def union_members(tp) -> tuple:
-    if typing.get_origin(tp) is typing.Annotated:
-        tp = typing.get_args(tp)[0]
-    return typing.get_args(tp)
-
-
-def type_literal(model) -> str:
-    (value,) = typing.get_args(model.model_fields["type"].annotation)
-    return value
-
-
-def annotation_text(annotation) -> str:
-    """An annotation as the SDK's source spells it (its modules use postponed annotations)."""
-    if isinstance(annotation, typing.ForwardRef):
-        return annotation.__forward_arg__
-    if isinstance(annotation, str):
-        return annotation
-    return inspect.formatannotation(annotation)
-
-
-def strip_required(text: str) -> tuple[bool, str]:
-    match = re.fullmatch(r"Required\[(.*)\]", text)
-    return (True, match[1]) if match else (False, text)
 
 
 def resolve(dotted: str):

@@ -11,17 +11,9 @@ import anthropic.types
 from anthropic.lib.streaming import _types as helper_types
 
 from streamdocs import sdk_internals
-from streamdocs.site.tables import read_table
-from tests.reference.common import (
-    REFERENCE,
-    assert_cells,
-    assert_same_names,
-    code,
-    column,
-    name_of,
-    type_literal,
-    union_members,
-)
+from streamdocs.sdk_types import type_literal, union_members
+from streamdocs.site.tables import code, column, name_of, read_table
+from tests.reference.common import REFERENCE, assert_cells, assert_same_names
 
 # --- events.md -----------------------------------------------------------------------------------
 

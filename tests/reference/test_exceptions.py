@@ -11,16 +11,14 @@ import httpx2
 
 from streamdocs import sdk_internals
 from streamdocs.paths import rel
-from streamdocs.site.tables import Table, read_table
+from streamdocs.sdk_types import annotation_text
+from streamdocs.site.tables import Table, column, name_of, read_table
 from tests.reference.common import (
     API_PAGES,
     REFERENCE,
     RENDERED,
-    annotation_text,
     assert_cells,
     assert_same_names,
-    column,
-    name_of,
     resolve,
 )
 

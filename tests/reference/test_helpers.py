@@ -7,15 +7,9 @@ import inspect
 from anthropic.lib.streaming import AsyncMessageStream, MessageStream
 
 from streamdocs.paths import rel
-from streamdocs.site.tables import read_table
-from tests.reference.common import (
-    REFERENCE,
-    annotation_text,
-    assert_cells,
-    assert_same_names,
-    column,
-    name_of,
-)
+from streamdocs.sdk_types import annotation_text
+from streamdocs.site.tables import column, name_of, read_table
+from tests.reference.common import REFERENCE, assert_cells, assert_same_names
 
 # --- helpers.md ----------------------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ import inspect
 from pathlib import Path
 
 from streamdocs.paths import rel
-from streamdocs.site.tables import read_table
-from tests.reference.common import API_PAGES, REFERENCE, RENDERED, column, resolve
+from streamdocs.site.tables import column, read_table
+from tests.reference.common import API_PAGES, REFERENCE, RENDERED, resolve
 
 # --- index.md: what is checked --------------------------------------------------------------------
 

@@ -8,17 +8,9 @@ from anthropic.resources.messages.messages import AsyncMessages, Messages
 from anthropic.types.message_create_params import MessageCreateParamsStreaming
 
 from streamdocs.paths import rel
-from streamdocs.site.tables import read_table
-from tests.reference.common import (
-    REFERENCE,
-    annotation_text,
-    assert_cells,
-    assert_same_names,
-    code,
-    column,
-    name_of,
-    strip_required,
-)
+from streamdocs.sdk_types import annotation_text, strip_required
+from streamdocs.site.tables import code, column, name_of, read_table
+from tests.reference.common import REFERENCE, assert_cells, assert_same_names
 
 # --- request-parameters.md -----------------------------------------------------------------------
 

@@ -298,7 +298,10 @@ def test_a_stale_output_fails(scratch_run):
     assert "snippets/raw_stream.py printed something other than snippets/output/raw_stream.txt" in (
         message
     )
-    assert "run `make outputs`" in message
+    # outputs come from the recording: the fix never rewrites a hand edit away silently
+    assert "git checkout snippets/output/raw_stream.txt" in message
+    assert "make record NAME=raw_stream" in message
+    assert "make outputs" not in message
 
 
 def test_a_changed_prompt_fails_naming_the_cassette(scratch_run):

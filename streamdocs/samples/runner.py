@@ -209,7 +209,9 @@ def check_output(
         )
         pytest.fail(
             f"{rel(snippet)} printed something other than {rel(output_path)} "
-            "(the page shows that file). If the change is intended, run `make outputs`.\n\n"
-            + "".join(diff),
+            "(the page shows that file, and it is written from the recording, never by "
+            f"hand). If you edited {rel(output_path)}, restore it: `git checkout "
+            f"{rel(output_path)}`. If you changed the sample, record it again: "
+            f"`make record NAME={name}`.\n\n" + "".join(diff),
             pytrace=False,
         )

@@ -47,7 +47,7 @@ def test_sample(case, vcr, recording, sample_env, instant_retries, request):
     if case.uses_api and recording is None and not vcr.all_played:
         pytest.fail(
             f"{rel(case.cassette)} holds requests {rel(case.snippet)} no longer sends: "
-            "re-record with `make record`.",
+            f"re-record with `make record NAME={case.name}`.",
             pytrace=False,
         )
     if not case.uses_api and len(vcr.data):

@@ -8,6 +8,7 @@ are made in a scratch copy of the project, whose own `pytest` must fail saying s
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from streamdocs.paths import ROOT, SUITE, copy_project
+from streamdocs.paths import ROOT, copy_project
 from streamdocs.recording import cassettes
 from streamdocs.samples.cases import all_cases
 from streamdocs.site import checks as pages
@@ -222,41 +223,72 @@ print(client.messages.create(
 '''
 
 
+FIXTURE_SAMPLE = '''\
+"""A sample of the scratch project's own, so this test never reads the real ones."""
+
+import anthropic
+
+client = anthropic.Anthropic()
+with client.messages.stream(
+    model="claude-sonnet-4-6",
+    max_tokens=256,
+    messages=[{"role": "user", "content": "Write a haiku about a robot."}],
+) as stream:
+    for text in stream.text_stream:
+        print(text, end="", flush=True)
+print()
+'''
+FIXTURES = ["extra_request", "stale_output", "changed_prompt"]
+
+
+def _pytest(root, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ANTHROPIC_API_KEY": ""},  # record through the emulator
+    )
+
+
 @pytest.fixture(scope="module")
 def scratch_run(tmp_path_factory):
-    """One pytest run in a broken copy: each test below reads its own failure."""
-    root = copy_project(
-        tmp_path_factory.mktemp("project"),
-        SUITE,
-    )
+    """One pytest run in a broken scratch project: each test below reads its own failure.
+    Its samples are its own fixtures, recorded first, so a writer's work in progress on the
+    real samples never changes what these tests see."""
+    root = copy_project(tmp_path_factory.mktemp("project"), ["streamdocs", "tests"])
+    (root / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    (root / "snippets" / "output").mkdir(parents=True)
+    (root / "cassettes").mkdir()
+    for name in FIXTURES:
+        (root / "snippets" / f"{name}.py").write_text(FIXTURE_SAMPLE, encoding="utf-8")
+    selected = [arg for name in FIXTURES for arg in ("--sample", name)]
+    recorded = _pytest(root, "tests/test_samples.py", "--record-mode=rewrite", *selected)
+    assert recorded.returncode == 0, recorded.stdout[-3000:]
 
     # 1. a new sample, never recorded
     (root / "snippets" / "new_sample.py").write_text(NEW_SAMPLE, encoding="utf-8")
     # 2. a cassette holding one request more than its sample sends
-    cassette = root / "cassettes" / "text_stream.yaml"
+    cassette = root / "cassettes" / "extra_request.yaml"
     data = cassettes.load(cassette)
     extra = yaml.safe_load(yaml.safe_dump(data["interactions"][0]))
     extra["request"]["body"]["json"]["messages"][0]["content"] = "Write a haiku about the moon."
     data["interactions"].append(extra)
     cassette.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     # 3. an output file that no longer matches what its sample prints
-    output = root / "snippets" / "output" / "raw_stream.txt"
+    output = root / "snippets" / "output" / "stale_output.txt"
     output.write_text(output.read_text(encoding="utf-8") + "a line the sample never printed\n")
     # 4. a changed prompt, not re-recorded
-    sample = root / "snippets" / "async_text_stream.py"
-    source = sample.read_text(encoding="utf-8")
-    assert "a robot" in source, "update this test: async_text_stream.py changed its prompt"
-    sample.write_text(source.replace("a robot", "a lighthouse keeper"), encoding="utf-8")
+    sample = root / "snippets" / "changed_prompt.py"
+    sample.write_text(FIXTURE_SAMPLE.replace("a robot", "a lighthouse keeper"), encoding="utf-8")
 
     report = root / "report.xml"
-    names = ["new_sample", "text_stream", "raw_stream", "async_text_stream"]
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}"]
-        + [f"tests/test_samples.py::test_sample[{name}]" for name in names],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    names = ["new_sample", *FIXTURES]
+    result = _pytest(
+        root,
+        f"--junitxml={report}",
+        *[f"tests/test_samples.py::test_sample[{name}]" for name in names],
     )
     cases = {case.get("name"): case for case in ET.parse(report).getroot().iter("testcase")}
     return result, cases
@@ -280,34 +312,35 @@ def test_a_sample_without_a_cassette_fails_fast_naming_it(scratch_run):
     assert "new_sample: no cassette at cassettes/new_sample.yaml for snippets/new_sample.py" in (
         message
     )
-    assert "Record it with `make record`" in message
+    assert "Record it with `make record NAME=new_sample`" in message
     # A generous sanity bound; `make bench` reports the real figure (target: under 2 s).
     assert seconds < 10, f"the missing cassette took {seconds:.1f} s to report"
 
 
 def test_a_cassette_with_an_unplayed_request_fails(scratch_run):
-    message, _ = _failure(scratch_run[1], "text_stream")
-    assert "cassettes/text_stream.yaml holds requests snippets/text_stream.py no longer sends" in (
-        message
+    message, _ = _failure(scratch_run[1], "extra_request")
+    assert (
+        "cassettes/extra_request.yaml holds requests snippets/extra_request.py no longer sends"
+        in (message)
     )
-    assert "re-record with `make record`" in message
+    assert "re-record with `make record NAME=extra_request`" in message
 
 
 def test_a_stale_output_fails(scratch_run):
-    message, _ = _failure(scratch_run[1], "raw_stream")
-    assert "snippets/raw_stream.py printed something other than snippets/output/raw_stream.txt" in (
-        message
+    message, _ = _failure(scratch_run[1], "stale_output")
+    assert (
+        "snippets/stale_output.py printed something other than snippets/output/stale_output.txt"
+        in (message)
     )
     # outputs come from the recording: the fix never rewrites a hand edit away silently
-    assert "git checkout snippets/output/raw_stream.txt" in message
-    assert "make record NAME=raw_stream" in message
+    assert "git checkout snippets/output/stale_output.txt" in message
+    assert "make record NAME=stale_output" in message
     assert "make outputs" not in message
 
 
 def test_a_changed_prompt_fails_naming_the_cassette(scratch_run):
-    message, _ = _failure(scratch_run[1], "async_text_stream")
+    message, _ = _failure(scratch_run[1], "changed_prompt")
     assert (
-        "snippets/async_text_stream.py sent a request that cassettes/async_text_stream.yaml "
-        "does not hold"
+        "snippets/changed_prompt.py sent a request that cassettes/changed_prompt.yaml does not hold"
     ) in message
-    assert "Re-record it with `make record`" in message
+    assert "Re-record it with `make record NAME=changed_prompt`" in message

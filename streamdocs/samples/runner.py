@@ -157,7 +157,8 @@ def stale_cassette_message(case: Case, miss: CassetteMiss) -> str:
     return (
         f"{case.name}: {rel(case.snippet)} sent a request that {rel(case.cassette)} "
         "does not hold (a changed prompt or parameter?).\n"
-        "Re-record it with `make record`, then review the cassette diff.\n\n"
+        f"Re-record it with `make record NAME={case.name}`, then review the cassette diff."
+        "\n\n"
         f"{closest_match(miss)}"
     )
 
@@ -170,8 +171,8 @@ def closest_match(miss: CassetteMiss) -> str:
 def missing_cassette_message(case: Case) -> str:
     return (
         f"{case.name}: no cassette at {rel(case.cassette)} for {rel(case.snippet)}.\n"
-        "Record it with `make record` (through the local emulator, or the live API "
-        "when ANTHROPIC_API_KEY is set)."
+        f"Record it with `make record NAME={case.name}` (through the local emulator, or "
+        "the live API when ANTHROPIC_API_KEY is set)."
     )
 
 

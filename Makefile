@@ -31,7 +31,7 @@ $(ENV_READY): requirements.lock
 	@touch $@
 
 serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with live reload
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/python -m streamdocs.site.serve --dev-addr 127.0.0.1:8000
 
 demo: $(ENV_READY) ## Run the browser guide's relay app on http://127.0.0.1:8001, the emulator behind it (no key)
 	$(BIN)/python -m streamdocs.demo --port 8001

@@ -91,7 +91,8 @@ def rebuild_on_save(page: str = "setup.md") -> float:
         probe.close()
         url = f"http://127.0.0.1:{port}/{page_url(page)}"
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-q", "--dev-addr", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "streamdocs.site.serve", "-q",
+             "--dev-addr", f"127.0.0.1:{port}"],
             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
@@ -157,7 +158,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as site:
         seconds = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site])
         rows.append(("strict build (mkdocs build --strict)", f"{seconds:.1f} s"))
-    rows.append(("save a page to rebuilt page (mkdocs serve)", f"{rebuild_on_save():.1f} s"))
+    rows.append(("save a page to rebuilt page (make serve)", f"{rebuild_on_save():.1f} s"))
 
     width = max(len(name) for name, _ in rows)
     print(f"{'figure':<{width}}  value")

@@ -68,6 +68,9 @@ class Emulator:
         self.requests: list[dict[str, Any]] = []
         # when a client closed a stream before its end (time.monotonic())
         self.closed_early: list[float] = []
+        # when each text delta was written (time.monotonic(), system-wide on Linux): the
+        # bench compares it with when a sample printed that text
+        self.text_sent: list[float] = []
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -246,6 +249,8 @@ class Emulator:
                 await self._send(
                     response, wire.encode_event(event, seq), compressor, reply.chunk_size
                 )
+                if event.get("delta", {}).get("type") == "text_delta":
+                    self.text_sent.append(time.monotonic())
             if compressor is not None:
                 await response.write(compressor.flush())
             await response.write_eof()

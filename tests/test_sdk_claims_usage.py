@@ -16,6 +16,7 @@ import anthropic
 import httpx2
 import pydantic
 import pytest
+from anthropic.lib.streaming import _types as helper_types
 from anthropic.types import CacheCreation, MessageDeltaUsage, Usage
 from anthropic.types.cache_control_ephemeral_param import CacheControlEphemeralParam
 
@@ -255,3 +256,16 @@ def test_the_async_stream_raises_at_the_same_point():
     seen = asyncio.run(run())
     assert "text" in seen and "content_block_stop" not in seen
     says(STRUCTURED, "for `AsyncMessageStream` too")
+
+
+def test_the_last_field_of_a_snapshot_may_be_unfinished_and_an_empty_key_is_left_out():
+    def snapshot(text: str):
+        return helper_types.TextEvent(type="text", text="", snapshot=text).parsed_snapshot()
+
+    assert snapshot('{"city": "Paris", "high_c": 1')["high_c"] == 1  # "19" not yet whole
+    assert snapshot('{"city": "Paris", "high_c": ') == {"city": "Paris"}
+    says(
+        STRUCTURED,
+        '`"high_c": 1` may yet become `19`',
+        "A key whose value has not begun is left out.",
+    )

@@ -153,7 +153,7 @@ def delta_to_print(pace: float = 0.1) -> tuple[float, int]:
     return (latencies[len(latencies) // 2] if latencies else float("nan")), len(latencies)
 
 
-def fresh_clone_to_green() -> float:
+def fresh_clone_to_green() -> str:
     """Seconds from `git clone` of this checkout to a passing `make test`, system tools
     already present (they are the machine's, not the project's)."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -162,7 +162,9 @@ def fresh_clone_to_green() -> float:
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
         result = subprocess.run(["make", "test"], cwd=clone, capture_output=True, text=True)
         seconds = time.perf_counter() - start
-    return seconds if result.returncode == 0 else float("nan")
+    if result.returncode:
+        return f"FAILED (exit {result.returncode}): {result.stdout.strip().splitlines()[-1:]}"
+    return f"{seconds:.0f} s"
 
 
 def fault_table() -> list[tuple[str, str, str, str]]:
@@ -208,9 +210,7 @@ def main() -> None:
         ("text delta written to printed, median (goal <= 10 ms)", f"{latency * 1000:.1f} ms")
     )
     # last: it runs the whole of `make test` again, in a clone
-    rows.append(
-        ("fresh clone to make test green (goal <= 120 s)", f"{fresh_clone_to_green():.0f} s")
-    )
+    rows.append(("fresh clone to make test green (goal <= 120 s)", fresh_clone_to_green()))
 
     width = max(len(name) for name, _ in rows)
     print(f"{'figure':<{width}}  value")

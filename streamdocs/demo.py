@@ -2,22 +2,18 @@
 
 `make demo` runs `python -m streamdocs.demo`: open http://127.0.0.1:8001 and watch an
 answer stream in, at the pace a real one would, with no API key. The tests start the
-same app the same way (`relay_app`, `AppServer`), on a free port.
+same app the same way (`relay_app`, `streamdocs.loopback.AppServer`), on a free port.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import runpy
-import socket
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
 
+from streamdocs import environment
 from streamdocs.emulator import Emulator
 from streamdocs.paths import SNIPPETS
 
@@ -26,57 +22,15 @@ KEY = "sk-ant-relay-demo"  # the emulator takes any sk-ant- key; no real key is 
 PACE = 0.08  # seconds between events: a few words at a time, about as fast as a real answer
 
 
-@contextlib.contextmanager
-def api_env(base_url: str) -> Iterator[None]:
-    """ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL pointing at an emulator, for the block."""
-    names = ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL")
-    before = {name: os.environ.get(name) for name in names}
-    os.environ.update({"ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": base_url})
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+def api_env(base_url: str):
+    """Only the key and base URL pointing at an emulator, for the block (the one
+    environment isolation, streamdocs.environment)."""
+    return environment.isolated(ANTHROPIC_API_KEY=KEY, ANTHROPIC_BASE_URL=base_url)
 
 
 def relay_app() -> Any:
     """A fresh import of the snippet (its client reads the environment when imported)."""
     return runpy.run_path(str(APP), run_name=APP.stem)["app"]
-
-
-class AppServer:
-    """An ASGI app under uvicorn on 127.0.0.1, in a background thread; port 0: a free one."""
-
-    def __init__(self, app: Any, port: int = 0) -> None:
-        self.socket = socket.socket()
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind(("127.0.0.1", port))
-        self.port = self.socket.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> AppServer:
-        self.thread.start()
-        while not self.server.started:
-            if not self.thread.is_alive():
-                raise RuntimeError(f"uvicorn did not start on {self.url}")
-            threading.Event().wait(0.02)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.socket.close()
 
 
 def main() -> None:

@@ -1,17 +1,22 @@
-"""One way to serve an aiohttp app on 127.0.0.1 from a background thread.
+"""Serving on 127.0.0.1 from a background thread: loopback only, so nothing the tests
+serve is reachable from another machine.
 
-The emulator, the built-site server and the curl test's HTTPS relay all use it:
-`with LoopbackServer(app) as server: server.url`. Loopback only, so nothing the
-tests serve is reachable from another machine.
+- `LoopbackServer`: an aiohttp app (the emulator, the built-site server, the curl test's
+  HTTPS relay): `with LoopbackServer(app) as server: server.url`.
+- `AppServer`: an ASGI app under uvicorn, as a reader runs the relay guide's app
+  (`make demo`, the relay's browser and nginx tests).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import ssl
 import threading
+from typing import Any
 
+import uvicorn
 from aiohttp import web
 
 HOST = "127.0.0.1"
@@ -93,3 +98,35 @@ class LoopbackServer:
         self._ready.set()
         await self.stopping.wait()
         await runner.cleanup()
+
+
+class AppServer:
+    """An ASGI app under uvicorn on 127.0.0.1, in a background thread; port 0: a free one."""
+
+    def __init__(self, app: Any, port: int = 0) -> None:
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", port))
+        self.port = self.socket.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> AppServer:
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError(f"uvicorn did not start on {self.url}")
+            threading.Event().wait(0.02)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()

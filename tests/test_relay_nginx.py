@@ -20,6 +20,7 @@ import pytest
 
 from streamdocs import demo, tools
 from streamdocs.emulator import Emulator
+from streamdocs.loopback import AppServer
 from streamdocs.paths import SNIPPETS, rel
 
 SNIPPET = SNIPPETS / "relay_nginx.conf"
@@ -124,7 +125,7 @@ class Nginx:
 def relay():
     with Emulator(delay=PACE) as emulator, demo.api_env(emulator.url):
         app = demo.relay_app()
-        with demo.AppServer(app) as server:
+        with AppServer(app) as server:
             yield server
 
 

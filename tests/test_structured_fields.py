@@ -9,7 +9,7 @@ from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenarios
 from streamdocs.paths import CASSETTES, SNIPPETS
 from streamdocs.recording import cassettes
-from streamdocs.samples import matrix
+from streamdocs.samples import matrix, runner
 
 SCENARIOS = load_scenarios()
 
@@ -24,6 +24,6 @@ def test_the_fields_complete_before_a_cut_were_shown_the_rest_not(emulator_env):
     with Emulator() as emu:
         emulator_env(emu)
         with emu.answering("structured_output_cut"):
-            result = matrix.run_python(SNIPPETS / "structured_fields.py")
+            result = runner.run_script(SNIPPETS / "structured_fields.py", catch=True)
     assert result.crash, result.output  # the sample does not handle a dropped connection
     assert result.stdout.splitlines() == ["city: Paris"]

@@ -14,6 +14,7 @@ import pytest
 from streamdocs import demo
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenario
+from streamdocs.loopback import AppServer
 from streamdocs.samples import matrix
 
 PACE = 0.12
@@ -39,7 +40,7 @@ def emulator(tmp_path_factory):
 def relay(emulator):
     with demo.api_env(emulator.url):
         app = demo.relay_app()
-    with demo.AppServer(app) as server:
+    with AppServer(app) as server:
         yield server
 
 

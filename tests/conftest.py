@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 
 import pytest
 
 from streamdocs import environment, sdk_internals
 from streamdocs.paths import CASSETTES
-from streamdocs.recording import Recording, cassettes, model_swap
+from streamdocs.recording import cassettes
+from streamdocs.recording import session as recording_session
+from streamdocs.samples import cases
 from streamdocs.site import build as site
 
 # A real key is never needed to replay, and must never reach a recording.
@@ -45,7 +46,7 @@ def pytest_collection_modifyitems(config, items):
     Recording live, a case that forces an emulator scenario keeps its cassette (skipped at
     collection, before pytest-recording's rewrite mode empties the cassette)."""
     if names := config.getoption("--sample"):
-        keep = [i for i in items if (s := _sample_of(i)) and _belongs(s, names)]
+        keep = [i for i in items if (s := _sample_of(i)) and cases.of_sample(s, names)]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
     if config.getoption("--record-mode") == "none" or not os.environ.get("ANTHROPIC_API_KEY"):
@@ -55,13 +56,6 @@ def pytest_collection_modifyitems(config, items):
         if getattr(case, "scenario", None):
             reason = f"the live API cannot be made to answer {case.scenario!r}: kept as recorded"
             item.add_marker(pytest.mark.skip(reason=reason))
-
-
-def _belongs(case: str, names: list[str]) -> bool:
-    from streamdocs.samples.cases import SPECIAL
-
-    snippet = SPECIAL[case].snippet.stem if case in SPECIAL else case
-    return case in names or snippet in names
 
 
 PROVENANCE = pytest.StashKey[dict]()
@@ -90,30 +84,12 @@ def recording(record_mode, pytestconfig):
     if record_mode == "none":
         yield None
         return
-    live_key = os.environ.get("ANTHROPIC_API_KEY")
-    if live_key:
-        live = Recording(
-            live_key=live_key,
-            api_url=os.environ.get("LIVE_API_URL") or None,
-            model=os.environ.get("RECORD_MODEL") or None,
-        )
-        with model_swap.swapped_model(live.model) if live.model else contextlib.nullcontext():
-            yield from _recording_session(live, pytestconfig)
-        return
-    from streamdocs.emulator import Emulator
-
-    with Emulator() as emulator:
-        yield from _recording_session(Recording(emulator=emulator), pytestconfig)
-
-
-def _recording_session(recording: Recording, config):
-    config.stash[PROVENANCE] = recording.provenance()
-    before = {path: path.read_text(encoding="utf-8") for path in CASSETTES.glob("*.yaml")}
-    try:
-        yield recording
-    finally:
-        del config.stash[PROVENANCE]
-        cassettes.keep_unchanged(before)
+    with recording_session() as recording:
+        pytestconfig.stash[PROVENANCE] = recording.provenance()
+        try:
+            yield recording
+        finally:
+            del pytestconfig.stash[PROVENANCE]
 
 
 @pytest.fixture

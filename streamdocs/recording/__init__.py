@@ -4,6 +4,9 @@ with (model_swap.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib.metadata import version
 
@@ -57,3 +60,31 @@ class Recording:
             "ANTHROPIC_API_KEY": EMULATOR_KEY,
             "ANTHROPIC_BASE_URL": self.emulator.base_url(scenario),
         }
+
+
+@contextlib.contextmanager
+def session() -> Iterator[Recording]:
+    """One `make record`: the live API with ANTHROPIC_API_KEY (LIVE_API_URL and
+    RECORD_MODEL as `Recording` says), else a fresh emulator. At the end, every cassette
+    whose exchange did not change is put back byte for byte (its old date too)."""
+    from streamdocs.emulator import Emulator
+    from streamdocs.paths import CASSETTES
+
+    from . import cassettes, model_swap
+
+    before = {path: path.read_text(encoding="utf-8") for path in CASSETTES.glob("*.yaml")}
+    live_key = os.environ.get("ANTHROPIC_API_KEY")
+    try:
+        if live_key:
+            live = Recording(
+                live_key=live_key,
+                api_url=os.environ.get("LIVE_API_URL") or None,
+                model=os.environ.get("RECORD_MODEL") or None,
+            )
+            with model_swap.swapped_model(live.model) if live.model else contextlib.nullcontext():
+                yield live
+        else:
+            with Emulator() as emulator:
+                yield Recording(emulator=emulator)
+    finally:
+        cassettes.keep_unchanged(before)

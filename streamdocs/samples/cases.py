@@ -100,3 +100,9 @@ def all_cases() -> list[Case]:
     cases = {path.stem: Case(path.stem, path) for path in sorted(SNIPPETS.glob("*.py"))}
     cases.update(SPECIAL)
     return sorted(cases.values(), key=lambda case: case.name)
+
+
+def of_sample(case: str, names: list[str]) -> bool:
+    """Whether case `case` is a run of one of the samples named (`make record NAME=`)."""
+    snippet = SPECIAL[case].snippet.stem if case in SPECIAL else case
+    return case in names or snippet in names

@@ -20,6 +20,7 @@ from anthropic.lib.streaming import _types as helper_types
 from anthropic.types.parsed_message import ParsedMessage
 
 from streamdocs import environment, sdk_internals
+from streamdocs.emulator import wire
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
 
@@ -52,9 +53,8 @@ def never_says(page: str, *phrases: str) -> None:
 
 
 def sse(*events: dict) -> bytes:
-    return b"".join(
-        f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode() for event in events
-    )
+    """The events as the API frames them (the emulator's own encoder)."""
+    return b"".join(wire.encode_event(event, seq) for seq, event in enumerate(events))
 
 
 START = {

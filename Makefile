@@ -99,4 +99,4 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that pa
 	rm -rf .lock-env
 
 clean: ## Remove the environment and build output
-	rm -rf $(VENV) site site-zensical .cache .pytest_cache .coverage
+	rm -rf $(VENV) site site-zensical .cache .pytest_cache

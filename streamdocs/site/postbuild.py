@@ -164,7 +164,9 @@ def trim_page_weight(site: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m streamdocs.site.postbuild", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m streamdocs.site.postbuild", description=__doc__
+    )
     parser.add_argument("site_dir", type=Path)
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     args = parser.parse_args(argv)

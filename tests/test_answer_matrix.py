@@ -58,7 +58,7 @@ def emulator(tmp_path_factory):
 @pytest.fixture
 def run_cell(emulator, emulator_env, fast_sdk):
     """Run `sample` with `shape` answering its first request; no real waits: retries do
-    not sleep and a client without its own timeout gives up on a stall after 0.3 s."""
+    not sleep and a client without its own timeout gives up on a stall after 1 s."""
     emulator_env(emulator)
 
     curl_env = {  # curl reaches the emulator's HTTPS listener through its .curlrc

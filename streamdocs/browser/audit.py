@@ -32,7 +32,7 @@ from streamdocs.paths import ROOT
 from streamdocs.site import build as site
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-LIGHTHOUSE = ROOT / "tests" / "browser" / "lighthouse.mjs"
+LIGHTHOUSE = Path(__file__).with_name("lighthouse.mjs")
 AXE_RUNS = [
     ("light", "412", MOBILE),
     ("light", "1350", DESKTOP),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streamdocs.browser.audit import AXE_RUNS, shortfalls
+from streamdocs.browser.audit import AXE_RUNS, LIGHTHOUSE, shortfalls
 
 BASE = "http://127.0.0.1:1/"
 
@@ -42,3 +42,8 @@ def test_each_figure_below_target_is_named():
         "/: axe color-contrast (dark 412)",
         "/: axe color-contrast (dark 1350)",
     ]
+
+
+def test_the_lighthouse_script_is_where_the_audit_runs_it():
+    """`make audit` runs this file with node; a move of the package must move the path."""
+    assert LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} does not exist"

@@ -79,6 +79,10 @@ def reuse_tls_context(monkeypatch) -> None:
     monkeypatch.setattr(httpcore2, "default_ssl_context", _shared_tls_context)
 
 
+# A stall is noticed after this long by clients without their own timeout (see `fast`).
+FAST_READ_TIMEOUT = 1.0
+
+
 def fast(monkeypatch) -> None:
     """For runs against the emulator's failure shapes: retries without their sleep, a
     stall noticed after 1 s (clients without their own timeout), one TLS context.
@@ -86,5 +90,5 @@ def fast(monkeypatch) -> None:
     1 s, not less: on a loaded two-core CI machine a healthy stream's next event was once
     0.3 s late, and a stall shape stays silent for 2 s, so 1 s tells the two apart."""
     no_retry_wait(monkeypatch)
-    short_default_read_timeout(monkeypatch, 1.0)
+    short_default_read_timeout(monkeypatch, FAST_READ_TIMEOUT)
     reuse_tls_context(monkeypatch)

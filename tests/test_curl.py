@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-import subprocess
 
 import httpx2
 import pytest
@@ -99,17 +98,16 @@ def test_curl_sample_runs_verbatim(relay, vcr, recording, sample_env, tmp_path, 
         "ANTHROPIC_API_KEY": os.environ["ANTHROPIC_API_KEY"],
     }
     with runner.misses_raise_at_once():
-        result = subprocess.run(
-            ["bash", str(SNIPPET)], env=env, capture_output=True, text=True, timeout=30
-        )
+        result = runner.run_shell(SNIPPET, env)
 
     if relay.misses:
         pytest.fail(
             f"{rel(SNIPPET)} sent a request cassettes/{NAME}.yaml does not hold. "
-            f"Re-record it with `make record`.\n\n{runner.closest_match(relay.misses[0])}",
+            f"Re-record it with `make record NAME={NAME}`.\n\n"
+            + runner.closest_match(relay.misses[0]),
             pytrace=False,
         )
-    assert result.returncode == 0, f"curl failed ({result.returncode}): {result.stderr}"
+    assert result.exit_code == 0, f"curl failed ({result.exit_code}): {result.output}"
     [sent] = relay.received
     assert sent["path"] == "/v1/messages"
     assert sent["headers"]["anthropic-version"] == sdk_internals.API_VERSION, (

@@ -117,17 +117,22 @@ def resolve(code: Shortcode, snippets: Path) -> Sample:
     return Sample(file, part, case, code.options.get("linenums"))
 
 
-def samples_in(text: str, snippets: Path) -> list[Sample]:
-    """The samples a page's markers show (markers with a mistake left out: the build and
-    streamdocs.site.checks name those)."""
-    found = []
+def placed(text: str, snippets: Path) -> tuple[list[Sample], list[tuple[int, str]]]:
+    """The samples a page's markers show, and each mistaken marker's (line, what is wrong)."""
+    found, mistakes = [], []
     for code in find(text):
         if code.name in ("sample", "output"):
             try:
                 found.append(resolve(code, snippets))
-            except BuildError:
-                pass
-    return found
+            except BuildError as error:
+                mistakes.append((code.line, str(error)))
+    return found, mistakes
+
+
+def samples_in(text: str, snippets: Path) -> list[Sample]:
+    """The samples a page's markers show (mistaken markers left out: the build and
+    streamdocs.site.checks name those)."""
+    return placed(text, snippets)[0]
 
 
 def as_markdown(text: str, snippets: Path) -> str:
@@ -137,8 +142,7 @@ def as_markdown(text: str, snippets: Path) -> str:
     for code in reversed(find(text)):
         shown = []
         if code.name in ("sample", "output"):
-            sample = resolve(code, snippets)
-            shown = [code.indent + line if line else "" for line in sample.markdown()]
+            shown = _indented(code, resolve(code, snippets).markdown())
         lines[code.line - 1 : code.line] = shown
     return "\n".join(lines)
 
@@ -182,6 +186,11 @@ def provenance(case: str, where: str = "") -> str:
     )
 
 
+def _indented(code: Shortcode, lines: list[str]) -> list[str]:
+    """Lines that replace the marker, indented as it is (inside a content tab, say)."""
+    return [code.indent + line if line else "" for line in lines]
+
+
 def _uses_api(case: str, root: Path) -> bool:
     return (root / "cassettes" / f"{case}.yaml").is_file()
 
@@ -202,7 +211,7 @@ def expand(code: Shortcode, root: Path) -> list[str]:
     # A run that makes no request (no key, say) has no cassette, so nothing to cite.
     if sample.case and _uses_api(sample.case, root):
         lines.append(provenance(sample.case))
-    return [code.indent + line if line else "" for line in lines]
+    return _indented(code, lines)
 
 
 class ShortcodePreprocessor(Preprocessor):
@@ -210,15 +219,16 @@ class ShortcodePreprocessor(Preprocessor):
         text = "\n".join(lines)
         if "md:" not in text:
             return lines
-        where = page_path(self.md)
-        offset = front_matter_lines(self.md, lines)
         root = Path.cwd()  # builds run at the repository root, as pymdownx.snippets' base_path
         out = lines[:]
         for code in reversed(find(text)):
             try:
                 out[code.line - 1 : code.line] = expand(code, root)
             except BuildError as error:
-                place = f"{where.removesuffix(': ')}:{code.line + offset}: " if where else ""
+                # the page is read again only here, to name the line the writer sees
+                where = page_path(self.md)
+                line = code.line + front_matter_lines(self.md, lines)
+                place = f"{where.removesuffix(': ')}:{line}: " if where else ""
                 raise BuildError(f"{place}{error}") from None  # once, without a chain
         return out
 

@@ -82,6 +82,15 @@ def vcr_config() -> dict[str, Any]:
 # --- serializer -----------------------------------------------------------
 
 
+# libyaml's loader where PyYAML was built with it: every page build reads ~40 cassettes,
+# and the pure-Python loader made that a third of a rebuild under `make serve`.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(stream) -> Any:
+    return yaml.load(stream, Loader=_Loader)  # noqa: S506 - a safe loader
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
@@ -129,7 +138,7 @@ class Format:
 
     @staticmethod
     def deserialize(text: str) -> dict:
-        cassette = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        cassette = _parse(text)
         for interaction in cassette["interactions"]:
             request = interaction["request"]
             body = request.get("body")
@@ -138,15 +147,10 @@ class Format:
         return cassette
 
 
-# libyaml's loader where PyYAML was built with it: every page build reads ~40 cassettes,
-# and the pure-Python loader made that a third of a rebuild under `make serve`.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load(path) -> dict:
     """A cassette as plain data, `recorded` block included (for tests and pages)."""
     with open(path, encoding="utf-8") as f:
-        return yaml.load(f, Loader=_Loader)  # noqa: S506 - a safe loader
+        return _parse(f)
 
 
 def by_name(name: str, where: str = "", root: Path | None = None) -> dict:
@@ -174,6 +178,6 @@ def keep_unchanged(before: dict[Path, str]) -> None:
 
 def _exchange(text: str) -> Any:
     """A cassette without its provenance: what was sent and answered."""
-    document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    document = _parse(text)
     document.pop("recorded", None)
     return document

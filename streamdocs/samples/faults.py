@@ -26,7 +26,7 @@ from .cases import Case
 COMPLETE_EXAMPLE = Case("complete_example", SNIPPETS / "complete_example.py")
 FAKE_KEY = "sk-ant-fault-tests"  # short: not key-like (tests/test_secrets.py)
 # Short enough that a stalled stream fails fast, long enough for a loopback server.
-READ_TIMEOUT = 1.0
+READ_TIMEOUT = sdk_internals.FAST_READ_TIMEOUT
 FAILURE_MARK = "\n\nStream failed: "
 SUMMARY_MARK = "\n\nstop reason:"
 
@@ -62,8 +62,7 @@ def fast_client_defaults() -> Iterator[None]:
     timeout); the sample stays as the reader sees it and the default changes instead.
     """
     with pytest.MonkeyPatch.context() as patch:
-        sdk_internals.no_retry_wait(patch)
-        sdk_internals.short_default_read_timeout(patch, READ_TIMEOUT)
+        sdk_internals.fast(patch)
         yield
 
 

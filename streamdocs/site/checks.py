@@ -18,7 +18,6 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from streamdocs import BuildError
 from streamdocs.markdown import shortcodes
 
 # pymdownx.snippets: `--8<-- "file"` on its own line; a leading `;` escapes it.
@@ -181,15 +180,8 @@ def stray_markers(root: Path) -> list[str]:
 
 def placed_samples(page: Path, root: Path) -> tuple[list[shortcodes.Sample], list[str]]:
     """What the page's `md:sample` / `md:output` markers show, and their mistakes."""
-    found, problems = [], []
-    for code in shortcodes.find(page.read_text(encoding="utf-8")):
-        if code.name not in ("sample", "output"):
-            continue
-        try:
-            found.append(shortcodes.resolve(code, root / "snippets"))
-        except BuildError as error:
-            problems.append(f"{page.relative_to(root)}:{code.line}: {error}")
-    return found, problems
+    found, mistakes = shortcodes.placed(page.read_text(encoding="utf-8"), root / "snippets")
+    return found, [f"{page.relative_to(root)}:{line}: {what}" for line, what in mistakes]
 
 
 def missing_includes(root: Path) -> list[str]:

@@ -187,6 +187,11 @@ class Scenario:
     def reply(self, attempt: int) -> Reply:
         return self.replies[min(attempt, len(self.replies) - 1)]
 
+    @property
+    def text(self) -> str:
+        """The text blocks of the last reply, the one a retrying client ends with."""
+        return "".join(b["text"] for b in self.replies[-1].content if b["type"] == "text")
+
 
 def load_scenarios(*directories: Path) -> dict[str, Scenario]:
     """All scenarios in `directories` (default: scenarios/ and shapes/), each in file-name

@@ -17,6 +17,7 @@ import httpx2
 import pytest
 
 from streamdocs import environment, sdk_internals
+from streamdocs.emulator import client
 from streamdocs.paths import SNIPPETS
 from streamdocs.sse import json_events
 
@@ -118,20 +119,13 @@ def streamed_text(emulator, request: dict) -> tuple[str, str | None]:
     the stream ends or breaks, and the response's content-encoding."""
     skip = {"host", "content-length", "connection"}
     headers = {name: value for name, value in request["headers"].items() if name not in skip}
-    received = bytearray()
-    encoding = None
-    timeout = httpx2.Timeout(READ_TIMEOUT, connect=5.0)
-    with httpx2.Client(timeout=timeout) as client:
-        try:
-            with client.stream(
-                "POST", emulator.url + request["path"], json=request["json"], headers=headers
-            ) as response:
-                encoding = response.headers.get("content-encoding")
-                for chunk in response.iter_bytes():
-                    received += chunk
-        except httpx2.TransportError:
-            pass  # the fault itself: keep what arrived before it
-    return _text_deltas(bytes(received)), encoding
+    response, received = client.post(
+        emulator.url + request["path"].removesuffix("/v1/messages"),
+        request["json"],
+        headers=headers,
+        timeout=httpx2.Timeout(READ_TIMEOUT, connect=5.0),
+    )
+    return _text_deltas(received), response.headers.get("content-encoding")
 
 
 def _text_deltas(body: bytes) -> str:

@@ -22,13 +22,8 @@ from typing import Any
 import anthropic
 
 from streamdocs.emulator import wire
-from streamdocs.emulator.scenarios import (
-    Scenario,
-    client_tools,
-    server_tools,
-    thinking_enabled,
-    tool_choice,
-)
+from streamdocs.emulator.client import offers, requirements
+from streamdocs.emulator.scenarios import Scenario, client_tools, tool_choice
 from streamdocs.markdown import shortcodes
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
@@ -37,24 +32,6 @@ from streamdocs.samples.runner import Run
 KEY = "sk-ant-answer-matrix"
 TROUBLESHOOTING = "troubleshooting/errors.md"  # where every failure shape is handled
 PREFIX = 40  # characters of the answer a text-printing sample must show
-
-# Server-side blocks and the server tool (by family) a request must offer to get them.
-_SERVER_FAMILY = {
-    "web_search": "web_search",
-    "web_search_tool_result": "web_search",
-    "web_fetch": "web_fetch",
-    "web_fetch_tool_result": "web_fetch",
-    "code_execution": "code_execution",
-    "bash_code_execution": "code_execution",
-    "text_editor_code_execution": "code_execution",
-    "code_execution_tool_result": "code_execution",
-    "bash_code_execution_tool_result": "code_execution",
-    "text_editor_code_execution_tool_result": "code_execution",
-    "container_upload": "code_execution",
-    "tool_search_tool_regex": "tool_search",
-    "tool_search_tool_bm25": "tool_search",
-    "tool_search_tool_result": "tool_search",
-}
 
 
 # --- samples -------------------------------------------------------------------------------
@@ -112,50 +89,6 @@ def samples() -> list[Sample]:
 
 
 # --- shapes and what a request allows -------------------------------------------------------
-
-
-def requirements(shape: Scenario) -> set[str]:
-    """What a request must hold for the real API to answer with this shape."""
-    needs: set[str] = set()
-    reply = shape.reply(0)
-    for block in reply.content:
-        kind = block["type"]
-        if kind == "tool_use":
-            needs.add("tools")
-            if "_raw_json" in block:
-                needs.add("eager_input_streaming")
-        elif kind in ("thinking", "redacted_thinking"):
-            needs.add("thinking")
-            if kind == "thinking" and block["thinking"] == "":
-                needs.add("thinking_omitted")
-        elif kind == "server_tool_use":
-            needs.add("server:" + _SERVER_FAMILY[block["name"]])
-        elif kind in _SERVER_FAMILY:
-            needs.add("server:" + _SERVER_FAMILY[kind])
-    if reply.stop_reason == "stop_sequence":
-        needs.add("stop_sequences")
-    if reply.stop_reason == "pause_turn" and not any(n.startswith("server:") for n in needs):
-        needs.add("server:any")
-    return needs
-
-
-def offers(request: dict[str, Any]) -> set[str]:
-    """What a request holds, in the terms of `requirements`."""
-    held = {"server:" + family for family in server_tools(request)}
-    if held:
-        held.add("server:any")
-    tools = client_tools(request)
-    if tools and tool_choice(request) != "none":
-        held.add("tools")
-        if any(t.get("eager_input_streaming") for t in tools):
-            held.add("eager_input_streaming")
-    if thinking_enabled(request):
-        held.add("thinking")
-        if (request.get("thinking") or {}).get("display") == "omitted":
-            held.add("thinking_omitted")
-    if request.get("stop_sequences"):
-        held.add("stop_sequences")
-    return held
 
 
 def is_failure(shape: Scenario) -> bool:

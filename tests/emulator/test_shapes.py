@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import typing
 
-import httpx2
 import pydantic
 import pytest
 from anthropic.types import (
@@ -16,9 +15,8 @@ from anthropic.types import (
     StopReason,
 )
 
-from streamdocs.emulator import Emulator
+from streamdocs.emulator import Emulator, client
 from streamdocs.emulator.scenarios import load_scenarios, shapes
-from streamdocs.samples import matrix
 from streamdocs.sse import framed_events
 
 SHAPES = shapes(load_scenarios())
@@ -28,70 +26,18 @@ EVENT = pydantic.TypeAdapter(RawMessageStreamEvent)
 # a member fails test_every_sdk_union_member_has_a_shape until a shape or a reason is added.
 EXEMPT: dict[str, str] = {}
 
-# What a request holds to meet each requirement of `matrix.requirements`.
-_SERVER_TOOLS = {
-    "web_search": {"type": "web_search_20250305", "name": "web_search"},
-    "web_fetch": {"type": "web_fetch_20250910", "name": "web_fetch"},
-    "code_execution": {"type": "code_execution_20250825", "name": "code_execution"},
-    "tool_search": {"type": "tool_search_tool_regex_20251119", "name": "tool_search_tool_regex"},
-}
-
-
-def suitable_request(shape) -> dict:
-    """A streaming request the real API could answer with this shape."""
-    needs = matrix.requirements(shape)
-    body: dict = {
-        "model": "claude-sonnet-4-6",
-        "max_tokens": 2048,
-        "stream": True,
-        "messages": [{"role": "user", "content": "What's the weather like in Paris?"}],
-    }
-    tools = []
-    if "tools" in needs:
-        tool = {
-            "name": "get_weather",
-            "input_schema": {"type": "object", "properties": {"location": {"type": "string"}}},
-        }
-        if "eager_input_streaming" in needs:
-            tool["eager_input_streaming"] = True
-        tools.append(tool)
-    for need in needs:
-        if need.startswith("server:"):
-            tools.append(
-                _SERVER_TOOLS.get(need.removeprefix("server:"), _SERVER_TOOLS["web_search"])
-            )
-    if tools:
-        body["tools"] = tools
-    if "thinking" in needs:
-        body["thinking"] = {"type": "enabled", "budget_tokens": 1024}
-        if "thinking_omitted" in needs:
-            body["thinking"]["display"] = "omitted"
-    if "stop_sequences" in needs:
-        body["stop_sequences"] = ["END"]
-    return body
-
 
 @pytest.fixture(scope="module")
 def streams():
     """Every streaming shape's events, as sent for its suitable request."""
     found = {}
-    with Emulator() as emu, httpx2.Client(timeout=0.5) as client:
+    with Emulator() as emu:
         for name, shape in SHAPES.items():
             if shape.reply(0).error is not None:
                 continue
-            data = b""
-            with client.stream(
-                "POST",
-                f"{emu.base_url(name)}/v1/messages",
-                json=suitable_request(shape),
-                headers={"x-api-key": matrix.KEY},
-            ) as response:
-                try:
-                    for chunk in response.iter_bytes():
-                        data += chunk
-                except (httpx2.RemoteProtocolError, httpx2.ReadTimeout):
-                    pass  # the cut and stall shapes
-            found[name] = framed_events(data) if data else []
+            url = emu.base_url(name)
+            _, data = client.post(url, client.request_for(shape, stream=True), timeout=0.5)
+            found[name] = framed_events(data) if data else []  # cut and stall shapes end early
     return found
 
 
@@ -176,7 +122,7 @@ def sdk_client():
     import anthropic
 
     with Emulator() as emu:
-        yield lambda shape: anthropic.Anthropic(base_url=emu.base_url(shape), api_key=matrix.KEY)
+        yield lambda shape: anthropic.Anthropic(base_url=emu.base_url(shape), api_key=client.KEY)
 
 
 def test_what_the_events_guide_says_the_sdk_does_with_unknown_types(sdk_client):
@@ -225,7 +171,7 @@ def test_thinking_blocks_must_come_back_unchanged(sdk_client):
     thinking block, or with its thinking edited, as the API documents; unchanged works."""
     import anthropic
 
-    client = sdk_client(None)  # natural answers: thinking and a call, then text
+    sdk = sdk_client(None)  # natural answers: thinking and a call, then text
     request = {
         "model": "claude-sonnet-4-6",
         "max_tokens": 2048,
@@ -233,7 +179,7 @@ def test_thinking_blocks_must_come_back_unchanged(sdk_client):
         "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
         "messages": [{"role": "user", "content": "Weather in Paris?"}],
     }
-    with client.messages.stream(**request) as stream:
+    with sdk.messages.stream(**request) as stream:
         turn = stream.get_final_message().content
     assert [b.type for b in turn] == ["thinking", "tool_use"]
     result = {"type": "tool_result", "tool_use_id": turn[1].id, "content": "18 °C"}
@@ -244,7 +190,7 @@ def test_thinking_blocks_must_come_back_unchanged(sdk_client):
             {"role": "assistant", "content": assistant_content},
             {"role": "user", "content": [result]},
         ]
-        return client.messages.create(**{**request, "messages": messages})
+        return sdk.messages.create(**{**request, "messages": messages})
 
     assert next_turn(turn).stop_reason == "end_turn"
     with pytest.raises(anthropic.BadRequestError, match="Expected `thinking`"):

@@ -20,15 +20,15 @@ import pytest
 from anthropic.types import Message
 
 from streamdocs.emulator import Emulator, wire
+from streamdocs.emulator.client import KEY, MODEL
 
-KEY = "sk-ant-emulator-test"
-MODEL = "claude-sonnet-4-6"
 # about 1,500 tokens by the emulator's count: above Sonnet's 1,024, below Haiku 4.5's 4,096
 DOCUMENT = "\n".join(f"Clause {n}: the tenant keeps the flat clean." for n in range(1, 141))
 
 
 @pytest.fixture
 def emu():
+    """A fresh emulator per test: what one test wrote to the prompt cache stays there."""
     with Emulator() as emulator:
         yield emulator
 

@@ -1,11 +1,21 @@
-"""Reading the SDK's public types as the reference pages name them: a union's members,
-a model's `type` literal, an annotation as the source spells it."""
+"""Reading the SDK's public types as the reference pages name them: a dotted name's object,
+a union's members, a model's `type` literal, an annotation as the source spells it."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import re
 import typing
+
+
+def resolve(dotted: str):
+    """The object `anthropic.types.Message` names, or None when the SDK has no such name."""
+    module, _, attr = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attr, None)
+    except ImportError:
+        return None
 
 
 def union_members(tp) -> tuple:

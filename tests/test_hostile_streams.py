@@ -1,12 +1,12 @@
 """Recorded streams, mangled in ways the SSE spec allows, parse to the same message.
 
-Every SSE body in cassettes/*.yaml is fed to each parsing path the site shows: the
-sync helper (`messages.stream()`: text_stream, get_final_message), the raw events
-(`messages.create(stream=True)`), and the async helper and raw events. An httpx2
-MockTransport serves the body in pieces cut at byte offsets hypothesis chooses (mid
-line, mid UTF-8 character), after it was rewritten with CRLF or CR line endings,
-re-spaced or multi-line JSON, `:` comment lines, unknown event types and runs of
-pings. The text, the content blocks and the stop reason must not change.
+Every SSE body in cassettes/*.yaml is fed to each parsing path the site shows: the sync
+helper (`messages.stream()`: text_stream, get_final_message), the raw events
+(`messages.create(stream=True)`), and the async helper and raw events. A canned answer
+(`streamdocs.emulator.canned`) serves the body in pieces cut at byte offsets hypothesis
+chooses (mid line, mid UTF-8 character), after it was rewritten with CRLF or CR line
+endings, re-spaced or multi-line JSON, `:` comment lines, unknown event types and runs
+of pings. The text, the content blocks and the stop reason must not change.
 """
 
 from __future__ import annotations
@@ -17,20 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import anthropic
-import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from streamdocs import sse
+from streamdocs.emulator.canned import REQUEST, Body, async_client_serving, client_serving
 from streamdocs.paths import CASSETTES, rel
 from streamdocs.recording import cassettes
 
-REQUEST = {
-    "model": "claude-sonnet-4-6",
-    "max_tokens": 1024,
-    "messages": [{"role": "user", "content": "hi"}],
-}
 PING = ("ping", '{"type": "ping"}')
 
 
@@ -113,51 +108,14 @@ def mangle(body: bytes, how: Mangling) -> list[bytes]:
 # --- the parsing paths ------------------------------------------------------------------
 
 
-class Served:
-    """What the mock transport answers with next."""
-
-    pieces: list[bytes] = []
-
-
-def _sync_handler(request: httpx2.Request) -> httpx2.Response:
-    headers = {"content-type": "text/event-stream; charset=utf-8"}
-    return httpx2.Response(200, headers=headers, content=iter(list(Served.pieces)))
-
-
-async def _async_handler(request: httpx2.Request) -> httpx2.Response:
-    pieces = list(Served.pieces)
-
-    async def body():
-        for piece in pieces:
-            yield piece
-
-    headers = {"content-type": "text/event-stream; charset=utf-8"}
-    return httpx2.Response(200, headers=headers, content=body())
-
-
-SYNC = anthropic.Anthropic(
-    api_key="sk-ant-hostile-streams",
-    max_retries=0,
-    http_client=httpx2.Client(transport=httpx2.MockTransport(_sync_handler)),
-)
-
-
-def _async_client() -> anthropic.AsyncAnthropic:
-    return anthropic.AsyncAnthropic(
-        api_key="sk-ant-hostile-streams",
-        max_retries=0,
-        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(_async_handler)),
-    )
-
-
 def _error(err: anthropic.APIStatusError) -> tuple[str, int, Any]:
     return type(err).__name__, err.status_code, err.body
 
 
-def helper_sync() -> dict:
+def helper_sync(body: Body) -> dict:
     text = []
     try:
-        with SYNC.messages.stream(**REQUEST) as stream:
+        with client_serving(body).messages.stream(**REQUEST) as stream:
             text.extend(stream.text_stream)
             message = stream.get_final_message()
     except anthropic.APIStatusError as err:
@@ -166,15 +124,15 @@ def helper_sync() -> dict:
     return {"text": "".join(text), "blocks": blocks, "stop_reason": message.stop_reason}
 
 
-def raw_sync() -> dict:
-    return _fold_raw(lambda: SYNC.messages.create(**REQUEST, stream=True))
+def raw_sync(body: Body) -> dict:
+    return _fold_raw(lambda: client_serving(body).messages.create(**REQUEST, stream=True))
 
 
-def helper_async() -> dict:
+def helper_async(body: Body) -> dict:
     async def run() -> dict:
         text = []
         try:
-            async with _async_client().messages.stream(**REQUEST) as stream:
+            async with async_client_serving(body).messages.stream(**REQUEST) as stream:
                 async for piece in stream.text_stream:
                     text.append(piece)
                 message = await stream.get_final_message()
@@ -186,11 +144,11 @@ def helper_async() -> dict:
     return asyncio.run(run())
 
 
-def raw_async() -> dict:
+def raw_async(body: Body) -> dict:
     async def run() -> dict:
         events = []
         try:
-            stream = await _async_client().messages.create(**REQUEST, stream=True)
+            stream = await async_client_serving(body).messages.create(**REQUEST, stream=True)
             async with stream:
                 async for event in stream:
                     events.append(event)
@@ -236,8 +194,7 @@ PATHS = {
 
 
 def outcome(path: str, pieces: list[bytes]) -> dict:
-    Served.pieces = pieces
-    return PATHS[path]()
+    return PATHS[path](Body(pieces))
 
 
 def recorded_text(body: bytes) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
@@ -37,11 +36,3 @@ def assert_same_names(table: Table, documented: list[str], sdk: set[str], sdk_so
 def assert_cells(table: Table, mismatches: list[str]) -> None:
     if mismatches:
         pytest.fail("\n".join(mismatches) + f"\nFix: edit {rel(table.page)}.", pytrace=False)
-
-
-def resolve(dotted: str):
-    module, _, attr = dotted.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module), attr, None)
-    except ImportError:
-        return None

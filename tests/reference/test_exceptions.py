@@ -11,7 +11,7 @@ import httpx2
 
 from streamdocs import sdk_internals
 from streamdocs.paths import rel
-from streamdocs.sdk_types import annotation_text
+from streamdocs.sdk_types import annotation_text, resolve
 from streamdocs.site.tables import Table, column, name_of, read_table
 from tests.reference.common import (
     API_PAGES,
@@ -19,7 +19,6 @@ from tests.reference.common import (
     RENDERED,
     assert_cells,
     assert_same_names,
-    resolve,
 )
 
 # --- exceptions.md -------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ import inspect
 from pathlib import Path
 
 from streamdocs.paths import rel
+from streamdocs.sdk_types import resolve
 from streamdocs.site.tables import column, read_table
-from tests.reference.common import API_PAGES, REFERENCE, RENDERED, resolve
+from tests.reference.common import API_PAGES, REFERENCE, RENDERED
 
 # --- index.md: what is checked --------------------------------------------------------------------
 

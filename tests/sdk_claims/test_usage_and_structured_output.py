@@ -1,7 +1,7 @@
 """What guides/usage.md and guides/structured-output.md say the SDK does, tried against it.
 
-Same method as test_sdk_claims.py (whose in-memory stream helpers these reuse): make the
-installed SDK do the thing, then check the page still says it.
+Same method as the rest of tests/sdk_claims/: make the installed SDK do the thing with a
+canned answer, then check the page still says it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,17 @@ from anthropic.lib.streaming import _types as helper_types
 from anthropic.types import CacheCreation, MessageDeltaUsage, Usage
 from anthropic.types.cache_control_ephemeral_param import CacheControlEphemeralParam
 
-from tests.test_sdk_claims import REQUEST, START, Body, client_serving, end, says, sse, text_block
+from streamdocs.emulator.canned import (
+    REQUEST,
+    START,
+    Body,
+    async_client_serving,
+    client_serving,
+    end,
+    sse,
+    text_block,
+)
+from tests.sdk_claims import says
 
 USAGE = "guides/usage.md"
 STRUCTURED = "guides/structured-output.md"
@@ -146,23 +156,12 @@ def structured_events(text: str, stop_reason: str = "end_turn") -> bytes:
 
 
 def test_output_format_sends_the_schema_and_parses_the_final_message():
-    sent = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        sent.append(json.loads(request.content))
-        return httpx2.Response(
-            200, headers={"content-type": "text/event-stream"}, content=structured_events(WHOLE)
-        )
-
-    client = anthropic.Anthropic(
-        api_key="sk-ant-claims",
-        max_retries=0,
-        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
-    )
+    sent: list = []
+    client = client_serving(structured_events(WHOLE), sent=sent)
     with client.messages.stream(**REQUEST, output_format=Forecast) as stream:
         message = stream.get_final_message()
     assert message.parsed_output == Forecast(city="Paris", high_c=19, summary="Mild and dry.")
-    format_sent = sent[0]["output_config"]["format"]
+    format_sent = json.loads(sent[0].content)["output_config"]["format"]
     assert format_sent == {"type": "json_schema", "schema": anthropic.transform_schema(Forecast)}
     assert format_sent["schema"]["additionalProperties"] is False
     says(STRUCTURED, "get_final_message().parsed_output` is a `Forecast`")
@@ -237,16 +236,9 @@ def test_transform_schema_makes_objects_strict_and_moves_minimum_to_the_descript
 def test_the_async_stream_raises_at_the_same_point():
     body = structured_events(WHOLE[:20], "max_tokens")
 
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=body)
-
     async def run() -> list[str]:
         seen: list[str] = []
-        async with anthropic.AsyncAnthropic(
-            api_key="sk-ant-claims",
-            max_retries=0,
-            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
-        ) as client:
+        async with async_client_serving(body) as client:
             with pytest.raises(pydantic.ValidationError):
                 async with client.messages.stream(**REQUEST, output_format=Forecast) as stream:
                     async for event in stream:

@@ -1,0 +1,42 @@
+"""Where the SDK looks for a credential, and what happens when it finds none."""
+
+from __future__ import annotations
+
+import re
+
+import anthropic
+import httpx2
+import pytest
+
+from streamdocs import environment, sdk_internals
+from streamdocs.emulator.canned import REQUEST
+from streamdocs.paths import SNIPPETS
+from tests.sdk_claims import page_text, says
+
+
+def test_no_credential_is_a_plain_type_error_at_the_first_request(monkeypatch, tmp_path):
+    """Finding 10, 32: with nothing configured the client is created without complaint;
+    the request raises a TypeError, which is no AnthropicError."""
+    changes = environment.overlay({}, tmp_path)
+    environment.apply(changes, monkeypatch.setenv, monkeypatch.delenv)
+    client = anthropic.Anthropic(http_client=httpx2.Client(transport=httpx2.MockTransport(
+        lambda request: httpx2.Response(500)
+    )))  # fmt: skip
+    with pytest.raises(TypeError, match="Could not resolve authentication method") as caught:
+        with client.messages.stream(**REQUEST):
+            pass
+    assert not isinstance(caught.value, anthropic.AnthropicError)
+    says("reference/exceptions.md", "Could not resolve authentication method")
+    says("complete-example.md", "Could not resolve authentication method")
+    says("setup.md", "`ANTHROPIC_AUTH_TOKEN`")
+
+
+def test_setup_names_credential_sources_the_sdk_reads():
+    """Finding 32: every ANTHROPIC_* variable setup.md names is one the SDK reads."""
+    source = sdk_internals.client_source()
+    named = set(re.findall(r"ANTHROPIC_[A-Z_]+", page_text("setup.md")))
+    assert {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"} <= named
+    unknown = [name for name in sorted(named) if name not in source]
+    assert not unknown, f"docs/setup.md names {unknown}, which anthropic/_client.py never reads"
+    sample = (SNIPPETS / "check_setup.py").read_text(encoding="utf-8")
+    assert "os.environ" not in sample, "check_setup.py checks a variable: let the SDK look"

@@ -1,0 +1,145 @@
+"""What the two iterators yield, and the event flow the pages draw."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import anthropic
+import httpx2
+import pytest
+from anthropic.lib.streaming import _types as helper_types
+from anthropic.types.parsed_message import ParsedMessage
+
+from streamdocs.emulator.canned import REQUEST, START, Body, client_serving, end, sse, text_block
+from streamdocs.paths import CASSETTES, DOCS, rel
+from streamdocs.recording import cassettes
+from streamdocs.sdk_types import type_literal, union_members
+from tests.sdk_claims import never_says, says
+
+# --- events (python-events.md, raw-vs-helper.md, concepts.md) ---------------------------------
+
+
+def test_neither_iterator_yields_ping_or_error():
+    """Finding 24: "every event" is every event but these."""
+    events = [START, {"type": "ping"}, *text_block(0, "a"), *end()]
+    helper = [
+        e.type for e in client_serving(Body([sse(*events)])).messages.stream(**REQUEST).__enter__()
+    ]
+    raw = [
+        e.type for e in client_serving(Body([sse(*events)])).messages.create(**REQUEST, stream=True)
+    ]
+    assert "ping" not in helper and "ping" not in raw
+    failing = [START, {"type": "error", "error": {"type": "overloaded_error", "message": "x"}}]
+    with pytest.raises(anthropic.APIStatusError):
+        list(client_serving(Body([sse(*failing)])).messages.create(**REQUEST, stream=True))
+    says("guides/python-events.md", "`ping`", "`error`")
+    says("guides/raw-vs-helper.md", "`ping`")
+    never_says("guides/raw-vs-helper.md", "Both send the same request.")
+
+
+def test_text_event_snapshot_is_its_blocks_text():
+    """Finding 26: not the whole message."""
+    events = [START, *text_block(0, "one"), *text_block(1, "two"), *end()]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        with pytest.raises(AssertionError):
+            stream.current_message_snapshot  # noqa: B018
+        snapshots = [e.snapshot for e in stream if e.type == "text"]
+    assert snapshots == ["one", "two"]
+    assert "snapshot" in helper_types.TextEvent.model_fields
+    says("concepts.md", "the text of its own block so far", "`AssertionError`")
+
+
+def test_usage_of_message_delta_overrides_message_start():
+    """Finding 3, 13: message_delta repeats input; the SDK takes it as the total."""
+    events = [START, *text_block(0, "a"), *end(input_tokens=25, output_tokens=7)]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        usage = stream.get_final_message().usage
+    assert (usage.input_tokens, usage.output_tokens) == (25, 7)
+    never_says("troubleshooting/production.md", "several times")
+    never_says("troubleshooting/index.md", "several times")
+
+
+def test_parsed_output_always_exists():
+    """Finding 16."""
+    assert isinstance(vars(ParsedMessage).get("parsed_output"), property)
+    body = Body([sse(START, *text_block(0, "a"), *end())])
+    with client_serving(body).messages.stream(**REQUEST) as stream:
+        assert stream.get_final_message().parsed_output is None
+    says("reference/helpers.md", "`parsed_output`, which is `None`")
+
+
+def test_nothing_in_the_sdk_or_httpx2_asks_for_the_current_event_loop():
+    """Finding 14: 'There is no current event loop' comes from code that calls
+    asyncio.get_event_loop() outside a loop; neither the SDK nor httpx2 does."""
+    callers = [
+        rel(path) if path.is_relative_to(DOCS.parent) else str(path)
+        for package in (anthropic, httpx2)
+        for path in Path(package.__file__).parent.rglob("*.py")
+        if "get_event_loop()" in path.read_text(encoding="utf-8")
+    ]
+    assert not callers, f"now calls asyncio.get_event_loop(): {callers}; revise errors.md"
+    never_says(
+        "troubleshooting/errors.md", "The async client was used outside a running event loop"
+    )
+
+
+# --- the event flow (concepts.md, curl.md, events.md) ---------------------------------------------
+
+
+def test_an_error_event_can_end_a_200_stream_before_message_start():
+    """Finding 21: not every stream has the message_start ... message_stop shape."""
+    failing = Body([sse({"type": "error", "error": {"type": "overloaded_error", "message": "x"}})])
+    with pytest.raises(anthropic.APIStatusError) as caught:
+        with client_serving(failing).messages.stream(**REQUEST) as stream:
+            stream.until_done()
+    assert caught.value.status_code == 200
+    never_says("concepts.md", "Every stream follows the same shape")
+    for page in ("concepts.md", "reference/events.md"):
+        says(page, "An `error` event can end a `200` stream at any point")
+
+
+def test_ping_placement_follows_the_wire_brief():
+    """Finding 30: not "anywhere"; where it appears, and that it may be absent."""
+    for page in ("concepts.md", "guides/curl.md", "reference/events.md"):
+        never_says(page, "may appear anywhere", "can appear anywhere")
+        says(page, "may be absent", "can repeat back to back")
+
+
+def test_the_helper_sends_the_raw_body_plus_its_own_headers():
+    """Finding 20: same body; the helper adds x-stainless-helper-method."""
+    seen: list = []
+    client = client_serving(sse(START, *end()), sent=seen)
+    with client.messages.stream(**REQUEST) as stream:
+        stream.until_done()
+    with client.messages.create(**REQUEST, stream=True) as raw:
+        list(raw)
+    helper, plain = seen
+    assert json.loads(helper.content) == json.loads(plain.content)
+    assert helper.headers.get("x-stainless-helper-method") == "stream"
+    assert "x-stainless-helper-method" not in plain.headers
+    says(
+        "guides/raw-vs-helper.md", "Both send the same body", "`x-stainless-helper-method: stream`"
+    )
+    bodies = {
+        name: cassettes.load(CASSETTES / f"{name}.yaml")["interactions"][0]["request"]["body"]
+        for name in ("text_stream", "raw_stream")
+    }
+    assert bodies["text_stream"] == bodies["raw_stream"], (
+        "the page says text_stream.py and raw_stream.py send the same body; they do not "
+        f"(cassettes/): {bodies}"
+    )
+
+
+def test_the_first_block_can_be_any_of_the_types_the_pages_name():
+    """Finding 15, 25: the block types the pages name exist, and the thinking display knob."""
+    from anthropic.types import ContentBlock
+    from anthropic.types.thinking_config_adaptive_param import ThinkingConfigAdaptiveParam
+
+    types_ = {type_literal(member) for member in union_members(ContentBlock)}
+    named = {"thinking", "redacted_thinking", "tool_use", "server_tool_use", "text"}
+    assert named <= types_, f"not block types of the SDK: {named - types_}"
+    assert "omitted" in str(ThinkingConfigAdaptiveParam.__annotations__["display"])
+    says("troubleshooting/text.md", "`redacted_thinking`", "`server_tool_use`", "citations")
+    says("guides/python-events.md", "`redacted_thinking`", '`"omitted"`')
+    never_says("troubleshooting/text.md", "with tools a `tool_use` block may follow")

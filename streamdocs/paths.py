@@ -1,5 +1,6 @@
 """Where things live. Every other module takes its paths from here."""
 
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +44,11 @@ def copy_project(dest: Path, names: list[str]) -> Path:
 
 # What a scratch copy needs to run the suite's own machinery (pytest, make record).
 SUITE = ["streamdocs", "tests", "snippets", "cassettes", "pyproject.toml"]
+
+
+def tracked_files() -> list[Path]:
+    """Every file git tracks in the project (what a clone holds)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return [ROOT / name for name in listed.stdout.split("\0") if name]

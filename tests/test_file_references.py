@@ -4,9 +4,8 @@ file that moved or was never written."""
 from __future__ import annotations
 
 import re
-import subprocess
 
-from streamdocs.paths import ROOT
+from streamdocs.paths import ROOT, rel, tracked_files
 
 # a path under one of the project's top folders, as prose and tables write it
 PATH = re.compile(
@@ -17,9 +16,7 @@ WRITTEN_FOR_READERS = (".md", ".yml", ".yaml", ".toml")
 
 
 def test_every_named_path_exists():
-    tracked = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
+    tracked = [rel(path) for path in tracked_files()]
     missing = []
     for name in tracked:
         if not (name.endswith(WRITTEN_FOR_READERS) or name == "Makefile"):

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from streamdocs.paths import ROOT
-from tests.test_secrets import tracked_files
+from streamdocs.paths import ROOT, tracked_files
 
 CONFIG = ROOT / ".pre-commit-config.yaml"
 CHECKS = ("codespell", "detect-secrets")

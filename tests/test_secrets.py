@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import socket
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import vcr as vcrpy
 from pytest_recording import network
 
 from streamdocs.emulator import Emulator, wire
-from streamdocs.paths import CASSETTES, ROOT, SNIPPETS, rel
+from streamdocs.paths import CASSETTES, ROOT, SNIPPETS, rel, tracked_files
 from streamdocs.recording import cassettes
 from streamdocs.samples import runner
 from streamdocs.samples.cases import Case
@@ -52,13 +51,6 @@ def key_like_strings(path: Path) -> list[str]:
             line = text.count("\n", 0, match.start()) + 1
             found.append(f"{rel(path)}:{line}: {what} ({match.group()[:16]}...)")
     return found
-
-
-def tracked_files() -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    return [ROOT / name for name in listed.stdout.split("\0") if name]
 
 
 def test_no_key_like_strings_in_cassettes_or_tracked_files():

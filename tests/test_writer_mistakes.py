@@ -20,12 +20,11 @@ import yaml
 
 from streamdocs.paths import ROOT, copy_project
 from streamdocs.recording import cassettes
-from streamdocs.samples.cases import all_cases
+from streamdocs.samples.cases import NAMED_TESTS, all_cases
 from streamdocs.site import checks as pages
-from tests.test_curl import NAME as CURL_CASSETTE
 
 # Cassettes replayed by a test of their own rather than by tests/test_samples.py.
-BESPOKE_CASSETTES = {CURL_CASSETTE}
+BESPOKE_CASSETTES = {Path(name).stem for name in NAMED_TESTS if name.endswith(".sh")}
 
 
 def _report(problems: list[str]) -> str:

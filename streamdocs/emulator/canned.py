@@ -97,6 +97,18 @@ def response(answer: Answer) -> httpx2.Response:
     return httpx2.Response(status, headers=headers, json=ERROR_BODY)
 
 
+def transport(answers: tuple[Answer, ...], sent: list | None = None) -> httpx2.MockTransport:
+    """Gives `answers` in turn (the last one again and again), noting requests in `sent`."""
+    queue = list(answers)
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        if sent is not None:
+            sent.append(request)
+        return response(queue.pop(0) if len(queue) > 1 else queue[0])
+
+    return httpx2.MockTransport(handler)
+
+
 def client_serving(
     *answers: Answer,
     sent: list[httpx2.Request] | None = None,
@@ -105,31 +117,19 @@ def client_serving(
 ) -> anthropic.Anthropic:
     """A client whose transport gives `answers` in turn (the last one again and again),
     noting each request in `sent`."""
-    queue = list(answers)
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        if sent is not None:
-            sent.append(request)
-        return response(queue.pop(0) if len(queue) > 1 else queue[0])
-
     return _ANTHROPIC(
         api_key="sk-ant-canned",
         max_retries=max_retries,
-        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+        http_client=httpx2.Client(transport=transport(answers, sent)),
         **options,
     )
 
 
 def async_client_serving(*answers: Answer, **options: Any) -> anthropic.AsyncAnthropic:
     """The async twin of `client_serving`."""
-    queue = list(answers)
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        return response(queue.pop(0) if len(queue) > 1 else queue[0])
-
     return anthropic.AsyncAnthropic(
         api_key="sk-ant-canned",
         max_retries=0,
-        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+        http_client=httpx2.AsyncClient(transport=transport(answers)),
         **options,
     )

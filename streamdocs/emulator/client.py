@@ -118,6 +118,7 @@ def request_for(scenario: Scenario, **extra: Any) -> dict[str, Any]:
             tool["eager_input_streaming"] = True
         tools.append(tool)
     families = sorted(n.removeprefix("server:") for n in needs if n.startswith("server:"))
+    # "server:any" (a pause_turn with no server block): any server tool will do
     tools += [SERVER_TOOLS.get(family, SERVER_TOOLS["web_search"]) for family in families]
     if tools:
         body["tools"] = tools

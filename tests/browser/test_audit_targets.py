@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streamdocs.browser.audit import AXE_RUNS, LIGHTHOUSE, shortfalls
+from streamdocs.browser.audit import AXE_RUNS, LIGHTHOUSE, shortfalls, table
 
 BASE = "http://127.0.0.1:1/"
 
@@ -47,3 +47,12 @@ def test_each_figure_below_target_is_named():
 def test_the_lighthouse_script_is_where_the_audit_runs_it():
     """`make audit` runs this file with node; a move of the package must move the path."""
     assert LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} does not exist"
+
+
+def test_a_remeasured_page_is_marked_in_the_table():
+    lh = figures()
+    for form in ("mobile", "desktop"):
+        lh[BASE, form].update(lcpMs=900, tbtMs=0, remeasured=form == "mobile",
+                              performanceRuns=[91, 99, 100, 100, 100, 100])  # fmt: skip
+    row = table([""], BASE, lh, no_violations())[2].split()
+    assert row[:3] == ["/", "100/100", "91-100*"]

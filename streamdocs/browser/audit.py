@@ -7,11 +7,12 @@ below TARGETS (mobile performance >= 98, the other three categories 100 on
 mobile and desktop, no axe violations, <= 80 KiB transferred) and exits 1 if
 there is one, so `.github/workflows/audit.yml` fails on it.
 
-Mobile figures are Lighthouse's median run of LIGHTHOUSE_RUNS (default 3);
-a page whose median is below the mobile target is measured LIGHTHOUSE_RUNS
-more times and judged on the median of all (marked * in the table), because
-one slow spell on a shared 2-core machine can sink a whole median of three.
-The "mobile runs" column shows the lowest and highest of the scores.
+Mobile performance is the median score of LIGHTHOUSE_RUNS runs (default 3),
+the other mobile figures Lighthouse's median run; a page whose median is below
+the mobile target is measured LIGHTHOUSE_RUNS more times and judged on the
+lower middle score of all (marked * in the table), because one slow spell on
+a shared 2-core machine can sink a whole median of three. The "mobile runs"
+column shows the lowest and highest of the scores.
 
 Run with the project's environment after `npm ci`: `python -m streamdocs.browser.audit`.
 """
@@ -185,11 +186,12 @@ def main() -> None:
     print("\n".join(table(paths, base, lh, ax)))
     print()
     runs = min(len(lh[base + path, "mobile"]["performanceRuns"]) for path in paths)
-    print(f"Figures: Lighthouse scores mobile/desktop, mobile the median of {runs} runs;")
+    print(f"Figures: Lighthouse scores mobile/desktop, mobile performance the median of {runs}"
+          " runs' scores, the other mobile figures from the median run;")  # fmt: skip
     remeasured = [path for path in paths if lh[base + path, "mobile"]["remeasured"]]
     if remeasured:
         print(f"* {len(remeasured)} pages below {TARGETS['mobile performance']} were measured"
-              f" {runs} more times: their figure is the median of {2 * runs} runs;")  # fmt: skip
+              f" {runs} more times: their score is the lower middle of {2 * runs};")  # fmt: skip
     print("KiB transferred, LCP and TBT on mobile;")
     print("axe violations (rules) in light/dark at 412x823 and 1350x940.")
     print("\n".join(details(paths, base, lh, ax)) or "No failing audits, no axe violations.")

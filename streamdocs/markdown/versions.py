@@ -26,6 +26,26 @@ def python_minimum() -> str:
     return match[1]
 
 
+def samples_python_minimum() -> str:
+    """`3.11` from this project's `requires-python = ">=3.11"`: the Python the samples
+    are tested on, which may be newer than the SDK's own minimum (a sample uses
+    `asyncio.timeout`, new in 3.11)."""
+    import tomllib
+
+    from streamdocs.paths import ROOT
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "requires-python"
+    ]
+    match = re.fullmatch(r"\s*>=\s*(3\.\d+)\s*", requires)
+    if not match:
+        raise BuildError(
+            f"pyproject.toml declares requires-python {requires!r}; "
+            "streamdocs/markdown/versions.py only reads a plain `>=3.N`"
+        )
+    return match[1]
+
+
 def api_version() -> str:
     """The `anthropic-version` header the SDK sends."""
     from streamdocs.sdk_internals import API_VERSION
@@ -83,6 +103,7 @@ VALUES = {
     "httpx2": lambda: version("httpx2"),
     "api-version": api_version,
     "python-minimum": python_minimum,
+    "samples-python-minimum": samples_python_minimum,
 }
 
 

@@ -12,7 +12,7 @@ from anthropic.lib.streaming import _types as helper_types
 from anthropic.types.parsed_message import ParsedMessage
 
 from streamdocs.emulator.canned import REQUEST, START, Body, client_serving, end, sse, text_block
-from streamdocs.paths import CASSETTES, DOCS, rel
+from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
 from streamdocs.sdk_types import type_literal, union_members
 from tests.sdk_claims import never_says, says
@@ -48,6 +48,74 @@ def test_text_event_snapshot_is_its_blocks_text():
     assert snapshots == ["one", "two"]
     assert "snapshot" in helper_types.TextEvent.model_fields
     says("concepts.md", "the text of its own block so far", "`AssertionError`")
+
+
+def _cited_block(index: int, text: str) -> list[dict]:
+    citation = {
+        "type": "web_search_result_location",
+        "cited_text": text,
+        "url": f"https://example.com/{index}",
+        "title": "t",
+        "encrypted_index": "e",
+    }
+    start, *deltas, stop = text_block(index, text)
+    start["content_block"]["citations"] = []
+    cite = {"type": "citations_delta", "citation": citation}
+    return [start, {"type": "content_block_delta", "index": index, "delta": cite}, *deltas, stop]
+
+
+def test_snapshots_start_again_with_each_block_as_the_api_pages_warn():
+    """T17: the SDK's docstrings say "entire" and "all"; the snapshots are per block."""
+    events = [START, *_cited_block(0, "one"), *_cited_block(1, "two"), *end()]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        seen = [(e.type, e.snapshot) for e in stream if e.type in ("text", "citation")]
+    assert [s for t, s in seen if t == "text"] == ["one", "two"]
+    assert [len(s) for t, s in seen if t == "citation"] == [1, 1]
+    says(
+        "reference/api/helper-events.md",
+        "not the whole message's: it starts again at each new text block",
+        "not every citation of the message: it starts again with each block",
+    )
+
+
+def test_the_helper_yields_the_parsed_stop_events_not_the_exported_ones():
+    """T18: MessageStopEvent and ContentBlockStopEvent are exported but never yielded."""
+    events = [START, *text_block(0, "a"), *end()]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        stops = {e.type: e for e in stream if e.type.endswith("_stop")}
+    assert type(stops["message_stop"]) is helper_types.ParsedMessageStopEvent
+    assert type(stops["content_block_stop"]) is helper_types.ParsedContentBlockStopEvent
+    assert not isinstance(stops["message_stop"], helper_types.MessageStopEvent)
+    assert not isinstance(stops["content_block_stop"], helper_types.ContentBlockStopEvent)
+    assert isinstance(stops["message_stop"].message, ParsedMessage)
+    page = "reference/api/helper-events.md"
+    says(page, "`isinstance(event, MessageStopEvent)` is always false", "by `event.type`")
+    says(page, "::: anthropic.lib.streaming._types.ParsedMessageStopEvent")
+    never_says(page, "::: anthropic.lib.streaming._types.MessageStopEvent")
+    never_says("reference/events.md", "_types.MessageStopEvent]")
+
+
+def test_get_final_text_joins_the_text_blocks_and_no_sample_relies_on_it():
+    """T2: it joins every text block and raises RuntimeError without one; the samples join
+    the blocks themselves, so the API pages must not say the site uses it."""
+    two = Body([sse(START, *text_block(0, "one "), *text_block(1, "two"), *end())])
+    with client_serving(two).messages.stream(**REQUEST) as stream:
+        assert stream.get_final_text() == "one two"
+    tool = {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}}
+    only_tool = [
+        START,
+        {"type": "content_block_start", "index": 0, "content_block": tool},
+        {"type": "content_block_stop", "index": 0},
+        *end(stop_reason="tool_use"),
+    ]
+    with client_serving(Body([sse(*only_tool)])).messages.stream(**REQUEST) as stream:
+        with pytest.raises(RuntimeError):
+            stream.get_final_text()
+    callers = [p.name for p in SNIPPETS.glob("*.py") if ".get_final_text(" in p.read_text()]
+    assert not callers, f"samples now call get_final_text(): {callers}; revise the API pages"
+    for page in ("reference/api/streaming.md", "reference/api/async-streaming.md"):
+        never_says(page, "which is why this site uses it")
+        says(page, "The samples on this site join the `text` blocks themselves")
 
 
 def test_usage_of_message_delta_overrides_message_start():
@@ -116,10 +184,13 @@ def test_the_helper_sends_the_raw_body_plus_its_own_headers():
         list(raw)
     helper, plain = seen
     assert json.loads(helper.content) == json.loads(plain.content)
-    assert helper.headers.get("x-stainless-helper-method") == "stream"
-    assert "x-stainless-helper-method" not in plain.headers
+    only_helper = {k: v for k, v in helper.headers.items() if k not in plain.headers}
+    assert only_helper.get("x-stainless-helper-method") == "stream"
+    # T32: every header only the helper sends is named
     says(
-        "guides/raw-vs-helper.md", "Both send the same body", "`x-stainless-helper-method: stream`"
+        "guides/raw-vs-helper.md",
+        "Both send the same body",
+        *(f"`{name}: {value}`" for name, value in sorted(only_helper.items())),
     )
     bodies = {
         name: cassettes.load(CASSETTES / f"{name}.yaml")["interactions"][0]["request"]["body"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import anthropic
 import httpx2
@@ -107,3 +109,34 @@ def test_get_final_message_after_break_outside_the_block_is_a_bad_file_descripto
         "guides/python-sync.md",
         "`anthropic.APIConnectionError: Connection to ... failed: [Errno 9] Bad file descriptor`",
     )
+
+
+def test_under_python_o_the_assertion_is_gone_and_none_comes_back():
+    """T16: the AssertionError before message_start is a bare assert."""
+    code = (
+        "from streamdocs.emulator.canned import REQUEST, Body, client_serving\n"
+        "with client_serving(Body([b''])).messages.stream(**REQUEST) as stream:\n"
+        "    print(stream.get_final_message(), stream.current_message_snapshot)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-O", "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (run.returncode, run.stdout) == (0, "None None\n"), run.stderr
+    for page in ("reference/exceptions.md", "complete-example.md", "concepts.md"):
+        says(page, "under `python -O`")
+    says("reference/helpers.md", "under `python -O` it returns `None`")
+
+
+def test_get_final_message_after_break_reads_the_rest_of_the_answer():
+    """T26, T30: after a break it does not return what had arrived; it reads on."""
+    body = Body([sse(START, *text_block(0, "a", "b", "c"), *end())])
+    with client_serving(body).messages.stream(**REQUEST) as stream:
+        for _ in stream.text_stream:
+            break
+        kept = stream.current_message_snapshot.content[0].text
+        message = stream.get_final_message()
+    assert kept == "a"
+    assert (message.content[0].text, message.stop_reason) == ("abc", "end_turn")
+    says("reference/helpers.md", "waits for the rest of the answer")
+    never_says("reference/helpers.md", "`get_final_message()` after a loop returns at once")
+    says("guides/python-sync.md", "they read the rest of the stream")

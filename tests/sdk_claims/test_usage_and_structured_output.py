@@ -167,6 +167,18 @@ def test_output_format_sends_the_schema_and_parses_the_final_message():
     says(STRUCTURED, "get_final_message().parsed_output` is a `Forecast`")
 
 
+@pytest.mark.parametrize(("kind", "text", "value"), [(list[str], "[]", []), (int, "0", 0)])
+def test_a_falsy_parsed_value_leaves_the_message_parsed_output_none(kind, text, value):
+    """T22: ParsedMessage.parsed_output skips a falsy block value."""
+    client = client_serving(structured_events(text))
+    with client.messages.stream(**REQUEST, output_format=kind) as stream:
+        message = stream.get_final_message()
+    assert message.content[0].parsed_output == value
+    assert message.parsed_output is None
+    says("reference/helpers.md", "also when the parsed value is falsy")
+    says("reference/request-parameters.md", "`None` for a falsy result such as `[]` or `0`")
+
+
 def test_output_format_refuses_a_schema_dict():
     client = client_serving(Body([structured_events(WHOLE)]))
     with pytest.raises(TypeError, match=r"output_config=\{'format'"):

@@ -167,6 +167,32 @@ def test_an_error_event_can_end_a_200_stream_before_message_start():
         says(page, "An `error` event can end a `200` stream at any point")
 
 
+def test_the_sdk_takes_the_last_of_several_message_deltas():
+    """T20: Anthropic's flow says "one or more message_delta events"; each overwrites."""
+    first, _ = end(output_tokens=5, stop_reason="end_turn")
+    first["delta"]["stop_reason"] = None
+    events = [START, *text_block(0, "a"), first, *end(input_tokens=30, output_tokens=9)]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        message = stream.get_final_message()
+    assert (message.stop_reason, message.usage.output_tokens) == ("end_turn", 9)
+    assert message.usage.input_tokens == 30
+    says("reference/events.md", "then one or more `message_delta` events")
+    says("concepts.md", "then one or more `message_delta` events, the last with the stop reason")
+    never_says("reference/events.md", "then one `message_delta`")
+
+
+def test_raw_events_yields_ping_and_error_the_other_iterators_drop():
+    """T25: Stream.raw_events() is the SDK's third, public iterator."""
+    error = {"type": "error", "error": {"type": "overloaded_error", "message": "x"}}
+    body = sse(START, {"type": "ping"}, *text_block(0, "a"), error)
+    response = httpx2.Response(200, content=body)
+    names = [event.event for event in anthropic.Stream.raw_events(response)]
+    assert "ping" in names and names[-1] == "error"
+    says("reference/events.md", "only `Stream.raw_events()`, which parses nothing")
+    says("concepts.md", "all but `Stream.raw_events()`")
+    never_says("reference/events.md", "neither iterator yields it", "Neither of the SDK's")
+
+
 def test_ping_placement_follows_the_wire_brief():
     """Finding 30: not "anywhere"; where it appears, and that it may be absent."""
     for page in ("concepts.md", "guides/curl.md", "reference/events.md"):

@@ -193,6 +193,15 @@ def test_raw_events_yields_ping_and_error_the_other_iterators_drop():
     never_says("reference/events.md", "neither iterator yields it", "Neither of the SDK's")
 
 
+def test_the_sdk_skips_events_without_an_event_line():
+    """T12: an SSE event without `event:` is named "message" by SSE; the SDK drops it."""
+    framed = sse(START, *text_block(0, "a"), *end())
+    unnamed = b"\n".join(line for line in framed.split(b"\n") if not line.startswith(b"event:"))
+    with client_serving(Body([unnamed])).messages.stream(**REQUEST) as stream:
+        assert [event.type for event in stream] == []
+    says("guides/python-events.md", "an event that has no `event:` line")
+
+
 def test_ping_placement_follows_the_wire_brief():
     """Finding 30: not "anywhere"; where it appears, and that it may be absent."""
     for page in ("concepts.md", "guides/curl.md", "reference/events.md"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 
 import anthropic
@@ -249,3 +250,51 @@ def test_the_first_block_can_be_any_of_the_types_the_pages_name():
     says("troubleshooting/text.md", "`redacted_thinking`", "`server_tool_use`", "citations")
     says("guides/python-events.md", "`redacted_thinking`", '`"omitted"`')
     never_says("troubleshooting/text.md", "with tools a `tool_use` block may follow")
+
+
+def _omitted_thinking(with_empty_delta: bool) -> list[dict]:
+    start = {"type": "thinking", "thinking": "", "signature": ""}
+    empty = {"type": "thinking_delta", "thinking": ""}
+    signature = {"type": "signature_delta", "signature": "EqQBCkYIARgC"}
+    return [
+        {"type": "content_block_start", "index": 0, "content_block": start},
+        *(
+            [{"type": "content_block_delta", "index": 0, "delta": empty}]
+            if with_empty_delta
+            else []
+        ),
+        {"type": "content_block_delta", "index": 0, "delta": signature},
+        {"type": "content_block_stop", "index": 0},
+    ]
+
+
+@pytest.mark.parametrize("with_empty_delta", [True, False], ids=["empty_delta", "signature_only"])
+def test_an_omitted_thinking_block_gives_no_text_in_either_documented_shape(with_empty_delta):
+    """T23, T39, T48: with display "omitted" no thinking text arrives; Anthropic's pages
+    differ on whether one empty thinking_delta comes, and the pages say both."""
+    events = [START, *_omitted_thinking(with_empty_delta), *text_block(1, "Hi"), *end()]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        seen = [e for e in stream if e.type in ("thinking", "signature")]
+        block = stream.get_final_message().content[0]
+    assert "".join(e.thinking for e in seen if e.type == "thinking") == ""
+    assert [e.signature for e in seen if e.type == "signature"] == ["EqQBCkYIARgC"]
+    assert (block.type, block.thinking, block.signature) == ("thinking", "", "EqQBCkYIARgC")
+    says(
+        "guides/thinking.md",
+        "its streaming page says one `thinking_delta` with an empty `thinking`",
+        "that no `thinking_delta` comes at all",
+        "unless its text is omitted",
+        '`"display": "summarized"`',
+    )
+    says("reference/request-parameters.md", "no thinking text arrives, only the signature")
+    never_says("reference/request-parameters.md", "Streams as `thinking_delta` events. |")
+
+
+def test_the_thinking_row_names_every_thinking_type():
+    """T23: the SDK's ThinkingConfigParam accepts four types."""
+    from anthropic.types import ThinkingConfigParam
+
+    hints = [typing.get_type_hints(member) for member in typing.get_args(ThinkingConfigParam)]
+    kinds = {typing.get_args(hint["type"])[0] for hint in hints}
+    assert kinds == {"adaptive", "enabled", "disabled", "between_tools"}
+    says("reference/request-parameters.md", *(f'`{{"type": "{kind}"' for kind in sorted(kinds)))

@@ -283,3 +283,62 @@ def test_the_api_scope_extension_skips_only_what_no_page_documents():
         assert not hook._skipped(name.split(".")[0], parts), (
             f"a page documents {name}, under a prefix api_scope.py skips: take it out of SKIPPED"
         )
+
+
+def _requirements(distribution: str, seen: set[str] | None = None) -> set[str]:
+    """A distribution and everything it installs (extras left out), normalized names."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    seen = set() if seen is None else seen
+    name = _normal(distribution)
+    if name in seen:
+        return seen
+    seen.add(name)
+    try:
+        needs = requires(distribution) or []
+    except PackageNotFoundError:
+        return seen
+    for need in needs:
+        if "extra ==" not in need:
+            _requirements(re.match(r"[A-Za-z0-9._-]+", need)[0], seen)
+    return seen
+
+
+def test_every_page_installs_what_its_samples_import():
+    """T8: a package a sample imports that the SDK does not bring (httpx and httpx-sse do
+    not come with it) is in a `pip install` line on the page that shows the sample."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    from streamdocs.markdown import shortcodes
+
+    with_sdk = _requirements("anthropic")
+    providers = packages_distributions()
+    problems = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        installed = {
+            _normal(re.match(r"[A-Za-z0-9._-]+", word)[0])
+            for line in re.findall(r"pip install ([^\n`]+)", text)
+            for word in line.split()
+        }
+        for sample in shortcodes.samples_in(text, SNIPPETS):
+            if not (sample.file or "").endswith(".py"):
+                continue
+            tree = ast.parse((SNIPPETS / sample.file).read_text(encoding="utf-8"))
+            modules = {
+                alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names
+            } | {
+                node.module.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level
+            }  # fmt: skip
+            for module in sorted(modules - set(sys.stdlib_module_names)):
+                needed = {_normal(d) for d in providers.get(module, [module])}
+                if not needed & (with_sdk | installed):
+                    problems.append(
+                        f"{rel(page)} shows {sample.file}, which imports {module}: neither the "
+                        f"SDK nor a `pip install` line on the page installs {sorted(needed)}"
+                    )
+    assert not problems, "\n".join(problems)

@@ -101,6 +101,8 @@ VALUES = {
     "models": model_table,
     "anthropic": lambda: version("anthropic"),
     "httpx2": lambda: version("httpx2"),
+    "httpx": lambda: version("httpx"),
+    "httpx-sse": lambda: version("httpx-sse"),
     "api-version": api_version,
     "python-minimum": python_minimum,
     "samples-python-minimum": samples_python_minimum,

@@ -52,3 +52,12 @@ def test_events_without_an_event_line_are_read_by_their_type(serve):
     assert result.exit_code == 0, result.output
     assert result.stdout == "Whole answer.\nstop_reason: end_turn\n"
     says("guides/without-sdk.md", "dispatch on its `type`, as the sample does")
+
+
+def test_decoding_a_chunk_alone_raises_in_python():
+    """T34: strict by default; U+FFFD only with errors="replace"."""
+    chunk = "data: café".encode()[:-1]  # ends inside "é"
+    with pytest.raises(UnicodeDecodeError):
+        chunk.decode("utf-8")
+    assert chunk.decode("utf-8", errors="replace").endswith("\ufffd")
+    says("guides/without-sdk.md", '`chunk.decode("utf-8")` raises `UnicodeDecodeError`')

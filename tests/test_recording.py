@@ -62,3 +62,23 @@ def test_make_record_for_one_sample_brings_back_its_cassette_and_nothing_else(tm
 
 def undated(cassette: bytes) -> bytes:
     return re.sub(rb"\n  recorded_at: '[\d-]+'\n", b"\n", cassette, count=1)
+
+
+def test_the_pages_say_the_recordings_come_from_the_emulator():
+    """T21, T38, T44: while every cassette is the emulator's, the pages that present the
+    recordings say so, and none says the API sent what the emulator did."""
+    from streamdocs.paths import CASSETTES
+    from tests.sdk_claims import never_says, says
+
+    sources = {
+        cassettes.load(path)["recorded"]["source"] for path in sorted(CASSETTES.glob("*.yaml"))
+    }
+    assert sources == {"local emulator"}, (
+        f"cassettes now come from {sorted(sources)}: revise what docs/index.md, concepts.md "
+        "and complete-example.md say about where the recordings come from, then this test"
+    )
+    says("index.md", "The recordings come from the project's local emulator")
+    says("concepts.md", "the caption says where it was recorded")
+    says("complete-example.md", "here from the project's emulator")
+    never_says("complete-example.md", "The API sent an `overloaded_error`")
+    never_says("index.md", "replaying a recorded API response")

@@ -1,0 +1,30 @@
+"""Claims the pages make about what neither the SDK nor a sample can show: nginx's
+documented behaviour, the API's as Anthropic documents it, and what is not known. Each
+test pins the sentence a truth read settled (the finding it came from is named), so that
+a rewrite cannot quietly bring the old claim back."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from streamdocs.paths import OUTPUTS
+from tests.sdk_claims import never_says, says
+
+
+def test_nginx_read_timeout_is_per_read_not_per_response():
+    """T28: nginx docs: proxy_read_timeout is "set only between two successive read
+    operations, not for the transmission of the whole response"."""
+    page = "troubleshooting/production.md"
+    never_says(page, "long answers are long-lived responses")
+    says(page, "`proxy_read_timeout` limits the silence between two reads")
+
+
+def test_message_stop_is_just_its_type_but_not_byte_for_byte():
+    """T29: the curl output's message_stop parses to its type alone, spaced as it likes."""
+    data = re.findall(r"^data: (.*)$", (OUTPUTS / "curl_stream.txt").read_text(), re.M)[-1]
+    assert json.loads(data) == {"type": "message_stop"}
+    assert data != '{"type":"message_stop"}', "the recorded bytes no longer show the spacing"
+    never_says("guides/curl.md", 'is exactly `{"type":"message_stop"}`')
+    says("guides/curl.md", "Its bytes may differ in spacing")
+    never_says("reference/events.md", "nothing else: exactly")

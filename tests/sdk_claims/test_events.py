@@ -153,6 +153,34 @@ def test_nothing_in_the_sdk_or_httpx2_asks_for_the_current_event_loop():
     )
 
 
+def test_an_async_client_kept_across_two_event_loops():
+    """T33: 'Event loop is closed' arrives as the cause of an APIConnectionError, or, with
+    retries, not at all: the request is sent again, after the API received it once."""
+    import asyncio
+
+    from streamdocs.emulator.server import Emulator
+
+    hello = {**REQUEST, "model": "claude-sonnet-4-6"}
+    with Emulator() as emulator:
+        for retries, outcome in ((0, "raised"), (1, "answered")):
+            client = anthropic.AsyncAnthropic(
+                api_key="sk-ant-claims", base_url=emulator.url, max_retries=retries
+            )
+            asyncio.run(client.messages.create(**hello))
+            before = len(emulator.requests)
+            try:
+                asyncio.run(client.messages.create(**hello))
+                seen = "answered"
+            except anthropic.APIConnectionError as error:
+                assert isinstance(error.__cause__, RuntimeError)
+                assert str(error.__cause__) == "Event loop is closed"
+                seen = "raised"
+            assert seen == outcome
+            assert len(emulator.requests) - before == 1 + retries  # the dead loop's one too
+    says("troubleshooting/errors.md", "after the API has received the request twice")
+    says("troubleshooting/index.md", "also as the cause of an `APIConnectionError`")
+
+
 # --- the event flow (concepts.md, curl.md, events.md) ---------------------------------------------
 
 

@@ -137,6 +137,24 @@ def test_page_lists_exactly_the_cells():
     )
 
 
+def test_the_page_says_which_read_timeouts_the_runs_use():
+    """T35: the stall row's verdicts depend on the 1 s read timeout the runs give clients
+    without their own, and on the timeouts the samples set; the page names each."""
+    from streamdocs import sdk_internals
+
+    text = " ".join(PAGE.read_text(encoding="utf-8").split())
+    fast = f"{sdk_internals.FAST_READ_TIMEOUT:g} s"
+    default = f"{sdk_internals.DEFAULT_TIMEOUT.read:g} s"
+    assert f"gets a read timeout of {fast} here, not the SDK's {default}" in text
+    for path in sorted(SNIPPETS.glob("*.py")):
+        for read in re.findall(r"Timeout\([^)]*?read=([\d.]+)", path.read_text()):
+            said = f"`{path.stem}` (read {float(read):g} s)"
+            assert said in text, f"{rel(PAGE)} does not say {said}"
+        for seconds in re.findall(r"httpx\.Timeout\(([\d.]+)", path.read_text()):
+            said = f"`{path.stem}` (read {float(seconds):g} s)"
+            assert said in text, f"{rel(PAGE)} does not say {said}"
+
+
 def test_every_sample_that_sends_a_request_is_in_the_matrix():
     in_matrix = {p.values[0].name for p in CELLS}
     silent = {name for name, case in SPECIAL.items() if not case.uses_api}

@@ -28,3 +28,21 @@ def test_message_stop_is_just_its_type_but_not_byte_for_byte():
     never_says("guides/curl.md", 'is exactly `{"type":"message_stop"}`')
     says("guides/curl.md", "Its bytes may differ in spacing")
     never_says("reference/events.md", "nothing else: exactly")
+
+
+def test_a_server_tool_result_may_come_in_a_later_response():
+    """T43: with a client tool called in the same turn, the server tool's result comes
+    after your tool_result (Anthropic's stop reasons page); the emulator has no such turn,
+    and the page says so."""
+    from streamdocs.emulator.scenarios import load_scenarios
+
+    for name, scenario in load_scenarios().items():
+        kinds = {block["type"] for reply in scenario.replies for block in reply.content}
+        assert not {"tool_use", "server_tool_use"} <= kinds, (
+            f"scenario {name} is a mixed turn now: test the web search sample against it "
+            "and revise docs/guides/web-search.md"
+        )
+    page = "guides/web-search.md"
+    never_says(page, "run on Anthropic's side during the same request")
+    says(page, "a `server_tool_use` block can come without its result")
+    says(page, "The project's emulator does not produce such a mixed turn")

@@ -46,3 +46,43 @@ def test_a_server_tool_result_may_come_in_a_later_response():
     never_says(page, "run on Anthropic's side during the same request")
     says(page, "a `server_tool_use` block can come without its result")
     says(page, "The project's emulator does not produce such a mixed turn")
+
+
+def test_the_lower_nonstreaming_caps_are_for_ids_the_sdk_no_longer_lists():
+    """T45: every capped id is missing from anthropic.types.Model, as the page says; the
+    retirement itself is Anthropic's to state, and the page sends readers there."""
+    import typing
+
+    from anthropic.types import Model
+
+    from streamdocs.sdk_internals import MODEL_NONSTREAMING_TOKENS
+
+    listed = set()
+    for arg in typing.get_args(Model):
+        listed |= {arg} if isinstance(arg, str) else set(typing.get_args(arg))
+    assert MODEL_NONSTREAMING_TOKENS, "no capped model any more: revise when-not-to-stream.md"
+    assert not set(MODEL_NONSTREAMING_TOKENS) & listed, (
+        "a model the SDK lists now has a lower cap: revise when-not-to-stream.md and index.md"
+    )
+    says("when-not-to-stream.md", "None of those ids is in the SDK's list of current models")
+    says("when-not-to-stream.md", "Whether the older ids can still be called is not")
+    never_says("index.md", "(less for a few models)")
+
+
+def test_no_ping_interval_is_promised():
+    """T46: no Anthropic page states how often pings come or how long a stream may be
+    silent; the pages say the read timeout is a judgment (errors.md already says pings'
+    timing is not to be counted on)."""
+    never_says("guides/stalls.md", "far more often")
+    says("guides/stalls.md", "a judgment, not a documented bound")
+    says("troubleshooting/errors.md", "don't count on their timing")
+
+
+def test_billing_after_a_disconnect_is_not_claimed():
+    """T47: whether generation and billing stop when the client leaves is not documented;
+    that message_delta never arrives after a stop is (tests/test_stop_early.py)."""
+    for page in ("guides/stop-early.md", "guides/usage.md"):
+        never_says(page, "You pay for the output the model generated")
+        never_says(page, "You pay for what the model generated, received or not")
+    says("guides/stop-early.md", "No Anthropic page says whether the model stops generating")
+    never_says("troubleshooting/index.md", "(and the generation) goes on")

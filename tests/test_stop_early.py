@@ -81,3 +81,18 @@ def test_a_body_that_ends_early_is_not_taken_for_a_stop(emulator, emulator_env, 
     assert result.exit_code == 1 and not result.crash, result.output
     assert "[stopped after" not in result.output and "ended early" in result.output
     says("guides/stop-early.md", "That is a cut answer, not a stop.")
+
+
+def test_a_stopped_stream_never_gets_its_final_usage(emulator):
+    """T47: what is certain about the cost of a stop: message_delta never arrives, so the
+    output count is message_start's starting count."""
+    client = anthropic.Anthropic(base_url=emulator.url, api_key=matrix.KEY)
+    with client.messages.stream(**REQUEST) as stream:
+        seen = []
+        for event in stream:
+            seen.append(event.type)
+            if event.type == "text":
+                break
+        started = stream.current_message_snapshot.usage.output_tokens
+    assert "message_delta" not in seen and started <= 1
+    says("guides/stop-early.md", "treat the output count of a stopped stream as unknown")

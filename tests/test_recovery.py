@@ -13,7 +13,7 @@ import yaml
 
 from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator, wire
-from streamdocs.emulator.scenarios import SCENARIO_DIR
+from streamdocs.emulator.scenarios import SCENARIO_DIR, SHAPE_DIR
 from streamdocs.paths import SNIPPETS
 from streamdocs.samples import matrix, runner
 
@@ -38,6 +38,8 @@ def emulator(tmp_path_factory):
     """The answer, and one scenario per break point: cut there, or an `error` event."""
     folder = tmp_path_factory.mktemp("scenarios")
     shutil.copy(SCENARIO_DIR / f"{ANSWER}.yaml", folder)
+    shutil.copy(SCENARIO_DIR / "unauthorized.yaml", folder)  # refusals (T9)
+    shutil.copy(SHAPE_DIR / "bad_request.yaml", folder)
     content = [{"text": full_text()}]
     overloaded = {"status": 529, "type": "overloaded_error", "message": "Overloaded"}
     for chars in [0, *break_points()]:
@@ -45,6 +47,13 @@ def emulator(tmp_path_factory):
         for kind, what in (("cut", {"cut": True}), ("error", {"error": overloaded})):
             scenario = {"description": "x", "content": content, "interrupt": {**where, **what}}
             (folder / f"{kind}_{chars}.yaml").write_text(yaml.safe_dump(scenario))
+    # the whole answer and its message_delta, then the connection drops (T10)
+    after_end = {
+        "description": "x",
+        "content": content,
+        "interrupt": {"at": "message_stop", "cut": True},
+    }
+    (folder / "cut_after_the_end.yaml").write_text(yaml.safe_dump(after_end))
     with Emulator(scenario_dir=folder) as emu:
         yield emu
 
@@ -107,3 +116,35 @@ def test_the_api_rejects_the_wrong_form_and_trailing_whitespace(emulator):
         messages=[ask, {"role": "assistant", "content": "When a stream"}],
     )
     assert "When a stream" + rest.content[0].text == full_text()
+
+
+@pytest.mark.parametrize("shape", ["unauthorized", "bad_request"])
+def test_a_request_the_api_refuses_is_not_resent(run, emulator, shape):
+    """T9: only a break or a passing overload is resumed; a 401 or a 400 ends the script
+    with the API's message, after one request."""
+    before = len(emulator.requests)
+    result = run(shape, MODELS[0])
+    assert result.exit_code == 1 and not result.crash, result.output
+    assert "The API refused the request" in result.output and "resuming" not in result.output
+    assert len(emulator.requests) - before == 1
+
+
+def test_a_break_after_the_answer_ended_asks_for_nothing_more(run, emulator):
+    """T10: the connection drops after message_delta: nothing is missing, so no request for
+    "the rest" is sent (a model would write more)."""
+    before = len(emulator.requests)
+    result = run("cut_after_the_end", MODELS[0])
+    assert len(emulator.requests) - before == 1, result.output
+    assert result.stdout.startswith(full_text()[:20])
+    assert "the stream broke after the answer ended (end_turn)" in result.output
+
+
+def test_the_pages_quote_the_prefill_message_as_reported_not_documented():
+    """T3: the wording is what readers report (the emulator sends it); Anthropic documents
+    the 400 only, and the pages say so."""
+    from streamdocs.emulator import models
+    from tests.sdk_claims import says
+
+    first = models.PREFILL.split(".")[0]
+    says("guides/recover.md", first, "(Anthropic documents the `400`, not its wording)")
+    says("troubleshooting/index.md", first)

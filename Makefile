@@ -55,7 +55,7 @@ tools: ## Find or install the system tools the tests drive (chromium, libatomic,
 # Both cores: the answer matrix alone is 600+ live runs (JOBS=0 runs in one process).
 JOBS ?= 2
 test: tools $(ENV_READY) lint ## Run every check CI runs
-	$(BIN)/pytest $(if $(filter-out 0,$(JOBS)),-n $(JOBS))
+	$(BIN)/pytest $(if $(filter-out 0,$(JOBS)),-n $(JOBS) --dist loadgroup)
 
 record: $(ENV_READY) ## Re-record every cassette (NAME=sample: only that one), then rewrite outputs and the matrix
 	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q $(if $(NAME),--sample $(NAME))

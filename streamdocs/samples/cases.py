@@ -73,8 +73,8 @@ SPECIAL: dict[str, Case] = {
         # Stop is pressed after 200 characters: only a paced live run gets there first, and
         # 0.15 s between events leaves its 10 ms check room on a loaded machine
         _special("cancel_task", pace=0.15),
-        _special("http_errors", "http_errors_unauthorized", scenario="unauthorized"),
-        _special("http_errors", "http_errors_overloaded", scenario="overloaded"),
+        _special("http_errors", "http_errors_unauthorized", scenario="unauthorized", exit_code=1),
+        _special("http_errors", "http_errors_overloaded", scenario="overloaded", exit_code=1),
         # its page shows what is left of usage when the stream fails halfway
         _special("usage_on_failure", scenario="error_event", exit_code=1),
         _special(

@@ -205,7 +205,8 @@ class Emulator:
         if cached is not None:  # a scenario's own usage wins over the cache
             message["usage"].update(cached)
         gzip = reply.gzip and "gzip" in headers.get("accept-encoding", "")
-        if log is not None and entry is not None and log.fresh <= 1 and body.get("stream"):
+        broken = log is not None and log.fresh == log.fault.request + 1
+        if log is not None and entry is not None and broken and body.get("stream"):
             events = wire.stream_events(message, reply.pings, reply.pings_after_stop)
             natural = b"".join(wire.encode_event(e, seq) for seq, e in enumerate(events))
             return await self._fault(request, log.fault, entry, ids, natural)
@@ -271,13 +272,13 @@ class Emulator:
         headers["cache-control"] = "no-cache"
         response = web.StreamResponse(headers=headers)
         response.enable_chunked_encoding()
-        await response.prepare(request)
         body = fault.body or b""
         end = len(body) if fault.cut_at is None else fault.cut_at
         pause = fault.stall_at if isinstance(fault.stall_at, int) else None
         # the bytes before the silence, then the rest up to the end or the cut
         pieces = [(0, end)] if pause is None else [(0, min(pause, end)), (min(pause, end), end)]
         try:
+            await response.prepare(request)  # the client may have left during a stall
             for number, (start, stop) in enumerate(pieces):
                 if number == 1:
                     await self.server.pause(fault.stall_seconds)
@@ -316,13 +317,18 @@ class Emulator:
         interrupt = reply.interrupt
         stop_at = None
         if interrupt is not None:
-            stop_at = wire.interrupt_index(events, interrupt.after_chars, interrupt.at)
+            stop_at = wire.interrupt_index(
+                events, interrupt.after_chars, interrupt.at, interrupt.after_events
+            )
         # gzip members flushed per event, so compressed streams still arrive incrementally
         compressor = zlib.compressobj(wbits=31) if gzip else None
         sent: list[bytes] = []  # for a generated case's log: the events written
         try:
             for seq, event in enumerate(events):
                 if seq == stop_at and interrupt is not None:
+                    if interrupt.bytes_into:  # the start of the event, never its end
+                        part = wire.encode_event(event, seq)[: interrupt.bytes_into]
+                        await self._send(response, part, compressor)
                     if interrupt.cut:
                         _drop(request)
                         return response

@@ -29,7 +29,7 @@ from pathlib import Path
 from streamdocs.emulator.models import SDK_MODELS
 from streamdocs.emulator.variants import CASE_HEADER, CaseLog, Fault, event_ends
 from streamdocs.loopback import curlrc
-from streamdocs.paths import CASSETTES, DOCS, OUTPUTS, rel
+from streamdocs.paths import CASSETTES, DOCS, OUTPUTS
 from streamdocs.recording import cassettes
 from streamdocs.samples import matrix
 from streamdocs.samples.cases import SPECIAL, Case
@@ -44,6 +44,7 @@ SEED = 20261204  # `make test`'s variants are the same on every run
 # for a stall, both are 0.3 s and the silence lasts 1 s, so the many stalls wait little.
 READ_TIMEOUT, READ_CAP = 1.0, 2.0
 STALL_READ_TIMEOUT, STALL = 0.3, 1.0
+REAL_STALL = 130.0  # `make fuzz --real-timeouts`: past the longest timeout a sample sets
 KEY = "sk-ant-generated-faults"
 
 
@@ -58,24 +59,42 @@ class Variant:
     home_files: dict[str, str] = field(default_factory=dict)
 
     @property
-    def name(self) -> str:
-        return f"{self.sample.name}: {self.label}"
+    def spec(self) -> str:
+        """The variant in a line `make fuzz REPLAY=...` reads back (`from_spec`)."""
+        fault, name = self.fault, self.sample.name
+        if self.kind == "cut" and fault is not None:
+            clean = "" if fault.abrupt else ":clean"
+            return f"{name}@{fault.request}:cut={fault.cut_at}{clean}"
+        if self.kind == "stall" and fault is not None:
+            return f"{name}@{fault.request}:stall={fault.stall_at}"
+        if self.kind == "environment":
+            return f"{name}:env={self.label}"
+        given = self.args[0] if self.args else next(iter(self.env.values()), None)
+        if given is None:
+            return f"{name}:model={fault.model if fault else ''}"
+        return f"{name}:given={given}" + (":cut-after-text=1" if fault else "")
 
 
 # --- the recorded answer -----------------------------------------------------------------
 
 
 @functools.cache
-def recorded_body(name: str) -> bytes:
-    """The body of the first answer (status 200) sample `name`'s cassette holds."""
+def recorded_bodies(name: str) -> tuple[bytes, ...]:
+    """The bodies of the answers (status 200) sample `name`'s cassette holds, in order."""
     cassette = cassettes.load(CASSETTES / f"{name}.yaml")
-    response = next(
-        i["response"] for i in cassette["interactions"] if i["response"]["status"]["code"] == 200
+    return tuple(
+        i["response"]["body"]["string"].encode("utf-8")
+        for i in cassette["interactions"]
+        if i["response"]["status"]["code"] == 200
     )
-    return response["body"]["string"].encode("utf-8")
 
 
-def _events(body: bytes) -> list[tuple[int, int, dict]]:
+def recorded_body(name: str) -> bytes:
+    """The body of the first answer its cassette holds: the one `make test` breaks."""
+    return recorded_bodies(name)[0]
+
+
+def parsed_events(body: bytes) -> list[tuple[int, int, dict]]:
     """(start, end, payload) of each event of the body."""
     found, start = [], 0
     for end in event_ends(body):
@@ -99,7 +118,7 @@ def _delta(payload: dict, kind: str) -> str:
 
 def cuts(sample: matrix.Sample, likeliest: bool, rng: random.Random) -> list[Variant]:
     body = recorded_body(sample.name)
-    events = _events(body)
+    events = parsed_events(body)
     found = []
     for number, (_, end, payload) in enumerate(events):
         what = _describe(payload)
@@ -182,7 +201,7 @@ STALL_PHASES = (
 
 def stalls(sample: matrix.Sample) -> list[Variant]:
     body = recorded_body(sample.name)
-    events = _events(body)
+    events = parsed_events(body)
 
     def after(test) -> int | None:
         return next((end for _, end, payload in events if test(payload)), None)
@@ -311,12 +330,44 @@ def generate(sample: matrix.Sample, likeliest: bool = True, seed: int = SEED) ->
     ]
 
 
+def from_spec(spec: str) -> Variant:
+    """The variant a `Variant.spec` line names: one the rules generate, or the same kind of
+    break at any offset of any of the recording's answers (what `make fuzz` draws)."""
+    name, _, rest = spec.partition("@") if "@" in spec else spec.partition(":")
+    sample = next((s for s in matrix.samples() if s.name == name.split(":")[0]), None)
+    if sample is None:
+        raise ValueError(f"no sample named {name.split(':')[0]!r} sends a request")
+    known = {v.spec: v for v in generate(sample, likeliest=False)}
+    if spec in known:
+        return known[spec]
+    match = re.fullmatch(r"[\w]+@(\d+):(cut|stall)=(\w+)(:clean)?", spec)
+    if match is None:
+        raise ValueError(f"not a variant of {sample.name}: {spec!r}")
+    request, kind, at, clean = int(match[1]), match[2], match[3], bool(match[4])
+    body = recorded_bodies(sample.name)[request]
+    where = f"byte {at} of {len(body)} of answer {request}"
+    if kind == "cut":
+        fault = Fault(body, cut_at=int(at), abrupt=not clean, request=request)
+        what = "ended cleanly" if clean else "dropped"
+        return Variant(sample, "cut", f"{what} at {where}", fault)
+    stall_at = at if at == "headers" else int(at)
+    fault = Fault(body, stall_at=stall_at, stall_seconds=STALL, request=request)
+    return Variant(sample, "stall", f"silent at {where}", fault)
+
+
 # --- running -----------------------------------------------------------------------------
 
 
-def job(variant: Variant, case_id: str, base_url: str, curl: tuple[int, str] | None) -> Job:
+def job(
+    variant: Variant,
+    case_id: str,
+    base_url: str,
+    curl: tuple[int, str] | None,
+    real_timeouts: bool = False,
+) -> Job:
     """How the pool runs a variant: the sample's case, routed to its own answer. `curl`:
-    the emulator's HTTPS port and CA file, for a sample that always names the real API."""
+    the emulator's HTTPS port and CA file, for a sample that always names the real API;
+    `real_timeouts`: the sample's own read timeout is left as written."""
     case = SPECIAL.get(variant.sample.name) or Case(variant.sample.name, variant.sample.path)
     env: dict[str, str | None] = {"ANTHROPIC_BASE_URL": base_url}
     if variant.kind != "environment":
@@ -333,18 +384,22 @@ def job(variant: Variant, case_id: str, base_url: str, curl: tuple[int, str] | N
         env,
         files,
         read_timeout=STALL_READ_TIMEOUT if stalled else READ_TIMEOUT,
-        cap_read_timeout=STALL_READ_TIMEOUT if stalled else READ_CAP,
+        cap_read_timeout=None if real_timeouts else STALL_READ_TIMEOUT if stalled else READ_CAP,
     )
 
 
 def run(
-    variants: list[Variant], emulator, pool, curl: tuple[int, str] | None
+    variants: list[Variant],
+    emulator,
+    pool,
+    curl: tuple[int, str] | None,
+    real_timeouts: bool = False,
 ) -> list[tuple[Variant, Run, CaseLog]]:
     """Run every variant at once in the pool, each served its own answer by the emulator
     (`emulator.add_case`); with what the sample did and what each of its requests got."""
     names = [f"v{number}" for number in range(len(variants))]
     jobs = [
-        job(variant, name, emulator.add_case(name, variant.fault or Fault()), curl)
+        job(variant, name, emulator.add_case(name, variant.fault or Fault()), curl, real_timeouts)
         for name, variant in zip(names, variants, strict=True)
     ]
     runs = pool.run(jobs)
@@ -352,6 +407,44 @@ def run(
         (variant, result, emulator.case_log(name))
         for name, variant, result in zip(names, variants, runs, strict=True)
     ]
+
+
+# --- the page's summary ------------------------------------------------------------------
+
+SUMMARY_START, SUMMARY_END = "<!-- generated:start -->", "<!-- generated:end -->"
+HEADINGS = {"cut": "Cuts", "stall": "Stalls", "model": "Models", "environment": "Credentials"}
+
+
+def outcome(run: Run) -> str:
+    if run.crash:
+        return f"raise `{run.crash.split(':')[0].rsplit('.', 1)[-1]}`"
+    return "complete" if run.exit_code == 0 else "stop with a message"
+
+
+def summary(outcomes) -> str:
+    """The answer-matrix page's grid: per sample and class, how many variants it survived
+    and what it did with them."""
+    cells: dict[str, dict[str, dict[str, int]]] = {}
+    for variant, result, _ in outcomes:
+        kinds = cells.setdefault(variant.sample.name, {})
+        counts = kinds.setdefault(variant.kind, {})
+        counts[outcome(result)] = counts.get(outcome(result), 0) + 1
+    rows = [
+        "| Sample | " + " | ".join(HEADINGS[k] for k in CLASSES) + " |",
+        "| --- | " + " | ".join("---" for _ in CLASSES) + " |",
+    ]
+    for name in sorted(cells):
+        parts = []
+        for kind in CLASSES:
+            counts = cells[name].get(kind)
+            if not counts:
+                parts.append("—")
+                continue
+            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            said = ", ".join(f"{n} {what}" for what, n in ranked)
+            parts.append(f"**{sum(counts.values())}**: {said}")
+        rows.append(f"| `{name}` | " + " | ".join(parts) + " |")
+    return "\n".join(rows)
 
 
 # --- verdicts ----------------------------------------------------------------------------
@@ -368,7 +461,7 @@ class Expectations:
 @functools.cache
 def expectations(name: str) -> Expectations:
     body = recorded_body(name)
-    text = "".join(_delta(p, "text_delta") for _, _, p in _events(body))
+    text = "".join(_delta(p, "text_delta") for _, _, p in parsed_events(body))
     output = OUTPUTS / f"{name}.txt"
     shown = output.read_text(encoding="utf-8") if output.exists() else ""
     head = text[: matrix.PREFIX]
@@ -410,9 +503,9 @@ def judge(variant: Variant, run: Run, log: CaseLog | None) -> list[str]:
             )
     elif sample.handles_errors:
         problems += _outcome_problems(variant, run, requests, whole)
+    where = f"{matrix.display_path(sample.path)} under {variant.label}"
     return [
-        f"{rel(sample.path)} under {variant.label}: {what}.\n  Fix: {fix}.\n  It printed:\n"
-        + _indent(run.output)
+        f"{where}: {what}.\n  Fix: {fix}.\n  It printed:\n{_indent(run.output)}"
         for what, fix in problems
     ]
 

@@ -12,7 +12,7 @@ ENV_READY := $(VENV)/.installed-from-lock
 # System tools the tests drive, found or installed by streamdocs/tools.py:
 # its variable (CHROME_PATH, CURL_PATH...), then PATH, then apt-get, else one line
 # naming the command. INSTALL_TOOLS=no turns installing off.
-TOOLS := chromium libatomic curl nginx
+TOOLS := chromium libatomic curl nginx redis
 
 .PHONY: help serve demo build zensical test tools lint record record-live outputs bench lock clean audit screenshots
 
@@ -49,7 +49,7 @@ lint: $(ENV_READY) ## Lint the Python (snippets, tests, streamdocs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl, nginx)
+tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl, nginx, redis)
 	@$(PYTHON) -m streamdocs.tools $(TOOLS)
 
 # Both cores: the answer matrix alone is 600+ live runs (JOBS=0 runs in one process).

@@ -19,18 +19,27 @@ from streamdocs.paths import SNIPPETS
 
 APP = SNIPPETS / "relay_app.py"
 KEY = "sk-ant-relay-demo"  # the emulator takes any sk-ant- key; no real key is needed
+# The relay's callers: one user, "demo", and the token the page asks for (loopback only).
+USER, TOKEN = "demo", "demo-reader-token"
+TOKENS = f"{USER}:{TOKEN}"
 PACE = 0.08  # seconds between events: a few words at a time, about as fast as a real answer
 
 
-def api_env(base_url: str):
-    """Only the key and base URL pointing at an emulator, for the block (the one
-    environment isolation, streamdocs.environment)."""
-    return environment.isolated(ANTHROPIC_API_KEY=KEY, ANTHROPIC_BASE_URL=base_url)
+def api_env(base_url: str, tokens: str = TOKENS):
+    """Only the key and base URL pointing at an emulator, and the relay's callers, for the
+    block (the one environment isolation, streamdocs.environment)."""
+    return environment.isolated(
+        ANTHROPIC_API_KEY=KEY, ANTHROPIC_BASE_URL=base_url, RELAY_TOKENS=tokens
+    )
+
+
+def relay_app_module() -> dict[str, Any]:
+    """A fresh import of the snippet (its client reads the environment when imported)."""
+    return runpy.run_path(str(APP), run_name=APP.stem)
 
 
 def relay_app() -> Any:
-    """A fresh import of the snippet (its client reads the environment when imported)."""
-    return runpy.run_path(str(APP), run_name=APP.stem)["app"]
+    return relay_app_module()["app"]
 
 
 def main() -> None:
@@ -42,6 +51,7 @@ def main() -> None:
     args = parser.parse_args()
     with Emulator(delay=args.delay) as emulator, api_env(emulator.url):
         print(f"The relay app: http://127.0.0.1:{args.port} (answers from the emulator)")
+        print(f"Access token: {TOKEN}")
         uvicorn.run(relay_app(), host="127.0.0.1", port=args.port, log_level="warning")
 
 

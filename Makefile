@@ -14,7 +14,7 @@ ENV_READY := $(VENV)/.installed-from-lock
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium libatomic curl nginx redis
 
-.PHONY: help serve demo build zensical test tools lint record record-live outputs bench lock clean audit screenshots
+.PHONY: help serve demo demo-scale build zensical test tools lint record record-live outputs bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with li
 demo: $(ENV_READY) ## Run the browser guide's relay app on http://127.0.0.1:8001, the emulator behind it (no key)
 	$(BIN)/python -m streamdocs.demo --port 8001
 
+demo-scale: $(ENV_READY) ## The resumable relay: Redis, 2 workers, nginx on http://127.0.0.1:8002 (restart one mid-answer)
+	@$(PYTHON) -m streamdocs.tools nginx redis
+	$(BIN)/python -m streamdocs.demo --scale --port 8002
+
 build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m streamdocs.site.postbuild site
@@ -55,7 +59,7 @@ tools: ## Find or install the system tools the tests drive (chromium, libatomic,
 # Both cores: the answer matrix alone is 600+ live runs (JOBS=0 runs in one process).
 JOBS ?= 2
 test: tools $(ENV_READY) lint ## Run every check CI runs
-	$(BIN)/pytest $(if $(filter-out 0,$(JOBS)),-n $(JOBS))
+	$(BIN)/pytest $(if $(filter-out 0,$(JOBS)),-n $(JOBS) --dist loadgroup)
 
 record: $(ENV_READY) ## Re-record every cassette (NAME=sample: only that one), then rewrite outputs and the matrix
 	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q $(if $(NAME),--sample $(NAME))

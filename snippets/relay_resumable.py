@@ -42,7 +42,8 @@ MAX_AT_ONCE = 2  # answers one caller may have running
 MAX_PER_HOUR = 30  # answers one caller may start in an hour
 KEEP = 600  # seconds an answer stays in Redis after its last event
 BEAT = 0.5  # seconds between the owner's checks and heartbeats
-OWNER_TTL = 2  # no heartbeat for this long: the owning worker is gone
+OWNER_TTL = 5  # no heartbeat for this long: the owning worker is gone
+SEEN = 3  # seconds a reader's mark lasts (it renews it every BEAT)
 # Nobody reading for this long: cancel the request to the API.
 GRACE = float(os.environ.get("RELAY_GRACE_SECONDS", "30"))
 WORKER = os.environ.get("RELAY_WORKER", socket.gethostname())
@@ -52,7 +53,10 @@ LOST = {
     "type": "worker_lost",
     "message": "The server answering this stopped before the answer ended.",
 }
-DOWN = {"type": "unavailable", "message": f"{UNREACHABLE} (the answer)"}
+DOWN = {
+    "type": "unavailable",
+    "message": "Redis, which holds the answer, is unreachable.",
+}
 HERE = Path(__file__).parent
 
 # One token per user, issued by you: RELAY_TOKENS="alice:<token>,..."
@@ -69,6 +73,7 @@ store = Redis.from_url(
     decode_responses=True,
     socket_connect_timeout=2,
     socket_timeout=5,  # above the 1 s a reader blocks for
+    max_connections=1000,  # a waiting reader holds one
     retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 3),
 )
 running = set()  # requests to the API this worker is making
@@ -229,11 +234,13 @@ class Answer:
     async def events(self, after: str, request: Request):
         """Every event after id `after` as SSE: what is stored, then the
         live tail, from whichever worker fetches the answer."""
-        failures = 0
+        failures, marked = 0, 0.0
         while not await request.is_disconnected():
             try:
-                # Someone reads: the owner does not cancel.
-                await store.set(f"{self.key}:reader", WORKER, px=2000)
+                if time.monotonic() - marked > BEAT:
+                    # Someone reads: the owner does not cancel.
+                    await store.set(f"{self.key}:reader", WORKER, ex=SEEN)
+                    marked = time.monotonic()
                 found = await store.xread(
                     {self.key: after}, count=100, block=1000
                 )

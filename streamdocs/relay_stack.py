@@ -55,7 +55,7 @@ def program(name: str) -> str:
     return found
 
 
-def wait_until(ready, what: str, process: subprocess.Popen, log: Path, seconds=20) -> None:
+def wait_until(ready, what: str, process: subprocess.Popen, log: Path, seconds=60) -> None:
     deadline = time.monotonic() + seconds
     while not ready():
         if process.poll() is not None or time.monotonic() > deadline:
@@ -261,9 +261,9 @@ class CutProxy:
     connection open through it, both sides, as a phone losing its network would; new
     connections get through as before."""
 
-    def __init__(self, target: int) -> None:
+    def __init__(self, target: int, port: int = 0) -> None:
         self.target = target
-        self.port = 0
+        self.port = port
         self.cuts = 0
         self._pairs: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
         self._loop = asyncio.new_event_loop()
@@ -304,11 +304,17 @@ class CutProxy:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._serve, HOST, 0))
+        server = self._loop.run_until_complete(
+            asyncio.start_server(self._serve, HOST, self.port, reuse_address=True)
+        )
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
         server.close()
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self._loop.close()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -341,7 +347,12 @@ class Stack:
     `env` is the workers' configuration (RELAY_TOKENS, the API's base URL and key...)."""
 
     def __init__(
-        self, directory: Path, env: dict[str, str], workers: int = 2, persist: bool = False
+        self,
+        directory: Path,
+        env: dict[str, str],
+        workers: int = 2,
+        persist: bool = False,
+        port: int = 0,
     ) -> None:
         self.directory = directory
         self.redis = RedisServer(directory / "redis", persist)
@@ -354,7 +365,7 @@ class Stack:
         for n, worker in enumerate(self.workers, start=1):
             replacements[f"server 127.0.0.1:800{n};"] = f"server 127.0.0.1:{worker.port};"
         self.nginx = Nginx(directory / "nginx", site_config(RESUMABLE_NGINX, replacements))
-        self.proxy = CutProxy(self.nginx.port)
+        self.proxy = CutProxy(self.nginx.port, port)
 
     @property
     def url(self) -> str:

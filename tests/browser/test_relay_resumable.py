@@ -19,6 +19,9 @@ from streamdocs import demo, relay_stack
 from streamdocs.emulator import Emulator
 from streamdocs.samples import matrix
 
+# one process runs them all: they share one stack (`make test` runs --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("relay-resumable-browser")
+
 PACE = 0.1
 REPORT = "Write a report on ocean currents."  # 45 events
 USERS = {"demo": demo.TOKEN, "other": "other-token", "limited": "limited-token"}

@@ -1,3 +1,4 @@
+# --8<-- [start:settings]
 """Relay Claude's answer to a browser so that it survives a dropped
 connection and runs on several workers.
 
@@ -33,7 +34,6 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
-# --8<-- [start:settings]
 MODEL = "claude-sonnet-5-5"
 MAX_TOKENS = 1024
 SYSTEM = "You are a helpful assistant. Answer in plain text."
@@ -268,14 +268,14 @@ class Answer:
                     return
 
 
-# --8<-- [end:answer]
-
-
 def sse(entry_id: str | None, event: str, data) -> str:
     # The id is what the page sends back to resume (Last-Event-ID).
     data = data if isinstance(data, str) else json.dumps(data)
     head = f"id: {entry_id}\n" if entry_id else ""
     return f"{head}event: {event}\ndata: {data}\n\n"
+
+
+# --8<-- [end:answer]
 
 
 # --8<-- [start:callers]

@@ -190,6 +190,7 @@ class Worker(Process):
             "PATH": os.environ.get("PATH", os.defpath),
             "HOME": str(self.directory),
             "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",  # nothing written under snippets/
             "RELAY_WORKER": self.name,
             **self.settings,
         }

@@ -8,7 +8,9 @@ request to the API, whichever ASGI spec version the server reports.
 
 from __future__ import annotations
 
+import re
 import time
+from importlib.metadata import version
 
 import httpx
 import pytest
@@ -17,7 +19,7 @@ from starlette.testclient import TestClient
 from streamdocs import demo
 from streamdocs.emulator import Emulator
 from streamdocs.loopback import AppServer
-from streamdocs.paths import SNIPPETS
+from streamdocs.paths import DOCS, SNIPPETS
 
 MAX_CHARS = 4000  # the limit the guide states, and the page's textarea maxlength
 MAX_PER_HOUR = 30  # the limit per caller the guide states
@@ -180,3 +182,35 @@ def test_a_client_that_leaves_closes_the_request_to_the_api(spec_version):
         f"under ASGI spec {seen[0]} the relay read the answer on after the client left"
     )
     assert emulator.closed_early[0] - left < 1.5
+
+
+# --- what the pages say about the relays ---------------------------------------------------
+
+PAGES = {"browser.md": "relay_app.py", "browser-resumable.md": "relay_resumable.py"}
+RUNTIME = {"anthropic", "fastapi", "starlette", "uvicorn"}  # what decides how a relay behaves
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_install_line_pins_the_versions_the_tests_ran(page):
+    """A newer Starlette or uvicorn changed how a client leaving is seen (ASGI 2.4): the
+    reader installs what was tested, and the pins move with the lock."""
+    text = (DOCS / "guides" / page).read_text(encoding="utf-8")
+    found = re.search(r"^pip install ((?:.*\\\n)*.*)$", text, re.MULTILINE)
+    assert found, f"docs/guides/{page} has no pip install line"
+    pins = dict(word.split("==") for word in found[1].replace("\\\n", " ").split())
+    needed = RUNTIME | ({"redis"} if "resumable" in page else set())
+    assert set(pins) == needed, f"docs/guides/{page} installs {sorted(pins)}"
+    assert pins == {name: version(name) for name in pins}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_promises_that_closing_the_request_stops_the_bill(page):
+    """Anthropic does not document whether closing a stream stops generation or billing."""
+    said = (DOCS / "guides" / page).read_text(encoding="utf-8")
+    said += (SNIPPETS / PAGES[page]).read_text(encoding="utf-8")
+    sentences = " ".join(said.replace("#", " ").split()).split(". ")
+    unknown = [s for s in sentences if "is not documented by Anthropic" in s]
+    assert unknown, f"docs/guides/{page} does not say what is not known"
+    for sentence in set(sentences) - set(unknown):
+        for promise in ("stops generating", "stop paying", "stops billing", "stop generating"):
+            assert promise not in sentence, f"docs/guides/{page} or its sample: {sentence!r}"

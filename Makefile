@@ -12,9 +12,9 @@ ENV_READY := $(VENV)/.installed-from-lock
 # System tools the tests drive, found or installed by streamdocs/tools.py:
 # its variable (CHROME_PATH, CURL_PATH...), then PATH, then apt-get, else one line
 # naming the command. INSTALL_TOOLS=no turns installing off.
-TOOLS := chromium libatomic curl nginx
+TOOLS := chromium libatomic curl nginx redis
 
-.PHONY: help serve demo build zensical test tools lint record record-live outputs fuzz bench lock clean audit screenshots
+.PHONY: help serve demo demo-scale build zensical test tools lint record record-live outputs fuzz bench lock clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with li
 demo: $(ENV_READY) ## Run the browser guide's relay app on http://127.0.0.1:8001, the emulator behind it (no key)
 	$(BIN)/python -m streamdocs.demo --port 8001
 
+demo-scale: $(ENV_READY) ## The resumable relay: Redis, 2 workers, nginx on http://127.0.0.1:8002 (restart one mid-answer)
+	@$(PYTHON) -m streamdocs.tools nginx redis
+	$(BIN)/python -m streamdocs.demo --scale --port 8002
+
 build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m streamdocs.site.postbuild site
@@ -49,7 +53,7 @@ lint: $(ENV_READY) ## Lint the Python (snippets, tests, streamdocs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl, nginx)
+tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl, nginx, redis)
 	@$(PYTHON) -m streamdocs.tools $(TOOLS)
 
 # Both cores: the answer matrix alone is 600+ live runs (JOBS=0 runs in one process).

@@ -31,6 +31,9 @@ class Case:
     kind: str = "script"
     request: dict[str, Any] | None = None
     path: str = "/"
+    headers: dict[str, str] = field(default_factory=dict)  # sent with an app's request
+    # What an app needs running ("redis": REDIS_URL names an empty redis-server)
+    services: tuple[str, ...] = ()
 
     @property
     def cassette(self) -> Path:
@@ -82,6 +85,17 @@ SPECIAL: dict[str, Case] = {
             kind="app",
             request={"message": "Write a haiku about the sea."},
             path="/chat",
+            env={"RELAY_TOKENS": "reader:relay-sample-token"},
+            headers={"Authorization": "Bearer relay-sample-token"},
+        ),
+        _special(
+            "relay_resumable",
+            kind="app",
+            request={"message": "Write a haiku about the sea."},
+            path="/chat",
+            env={"RELAY_TOKENS": "reader:relay-sample-token"},
+            headers={"Authorization": "Bearer relay-sample-token"},
+            services=("redis",),
         ),
     ]
 }
@@ -96,6 +110,9 @@ NAMED_TESTS: dict[str, str] = {
     "relay_page.html": "tests/test_relay_app.py",
     "relay_page.js": "tests/test_relay_app.py",
     "relay_nginx.conf": "tests/test_relay_nginx.py",
+    "relay_resumable.html": "tests/test_relay_resumable.py",
+    "relay_resumable.js": "tests/test_relay_resumable.py",
+    "relay_resumable_nginx.conf": "tests/test_relay_resumable.py",
 }
 
 

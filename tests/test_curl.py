@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import ssl
 
 import httpx2
 import pytest
-import trustme
 from aiohttp import web
 
 from streamdocs import sdk_internals, tools
-from streamdocs.loopback import LoopbackServer
+from streamdocs.loopback import LoopbackServer, api_certificate, curlrc
 from streamdocs.paths import OUTPUTS, SNIPPETS, rel
 from streamdocs.samples import runner
 
@@ -71,16 +69,10 @@ def relay(recording, tmp_path):
         target = recording.emulator.base_url()
     else:  # live: recorded by vcrpy on the way through
         target = recording.api_url or "https://api.anthropic.com"
-    authority = trustme.CA()
     relay = Relay(target)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("api.anthropic.com").configure_cert(context)
-    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    context, ca_file = api_certificate(tmp_path)
     with LoopbackServer(relay.app(), tls=context) as server:
-        (tmp_path / ".curlrc").write_text(
-            f'connect-to = "api.anthropic.com:443:127.0.0.1:{server.tls_port}"\n'
-            f'cacert = "{tmp_path / "ca.pem"}"\n'
-        )
+        (tmp_path / ".curlrc").write_text(curlrc(server.tls_port, ca_file))
         yield relay
 
 

@@ -140,11 +140,10 @@ def test_the_page_says_which_read_timeouts_the_runs_use():
     default = f"{sdk_internals.DEFAULT_TIMEOUT.read:g} s"
     assert f"gets a read timeout of {fast} here, not the SDK's {default}" in text
     for path in sorted(SNIPPETS.glob("*.py")):
-        for read in re.findall(r"Timeout\([^)]*?read=([\d.]+)", path.read_text()):
-            said = f"`{path.stem}` (read {float(read):g} s)"
-            assert said in text, f"{rel(PAGE)} does not say {said}"
-        for seconds in re.findall(r"httpx\.Timeout\(([\d.]+)", path.read_text()):
-            said = f"`{path.stem}` (read {float(seconds):g} s)"
+        # Timeout(ALL, read=READ, ...): the read timeout is READ if given, else ALL
+        for call in re.findall(r"Timeout\(\s*[\d.]+[^)]*\)", path.read_text()):
+            read = re.search(r"read=([\d.]+)", call) or re.search(r"\(\s*([\d.]+)", call)
+            said = f"`{path.stem}` (read {float(read[1]):g} s)"
             assert said in text, f"{rel(PAGE)} does not say {said}"
 
 

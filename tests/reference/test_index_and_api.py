@@ -45,6 +45,13 @@ CHECKED: dict[tuple[str, str], dict[str, str]] = {
         "`error_code`": "",
     },
     ("exceptions.md", "Deprecated aliases"): {"Alias": "", "Same class as": ""},
+    ("answer-matrix.md", "Every way a stream can break"): {
+        "Sample": "",
+        "Cuts": "a live run",
+        "Stalls": "a live run",
+        "Models": "a live run",
+        "Credentials": "a live run",
+    },
     ("exceptions.md", "During the stream"): {
         "How you read the stream": "",
         "The connection drops": "a live run",

@@ -36,10 +36,10 @@ def serve(emulator_env):
 
 def test_a_clean_early_end_is_not_reported_as_a_finished_answer(serve):
     """T7: the body ends after some text, without message_delta or message_stop."""
-    serve(sse(START, *text_block(0, "The first half", " of the ans")))
+    serve(sse(START, *text_block(0, "The first half", " of the answ")))
     result = runner.run_script(SAMPLE, catch=True)
     assert result.exit_code == 1 and not result.crash, result.output
-    assert "The first half of the ans" in result.output
+    assert "The first half of the answ" in result.output
     assert "stop_reason" not in result.output and "ended early" in result.output
     says("guides/without-sdk.md", "only a missing `message_stop` shows it")
 

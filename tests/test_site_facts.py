@@ -318,10 +318,12 @@ def test_every_page_installs_what_its_samples_import():
     problems = []
     for page in PAGES:
         text = page.read_text(encoding="utf-8")
+        commands = re.findall(r"pip install ([^\n`]+)", text.replace("\\\n", " "))
         installed = {
-            _normal(re.match(r"[A-Za-z0-9._-]+", word)[0])
-            for line in re.findall(r"pip install ([^\n`]+)", text)
+            _normal(name[0])
+            for line in commands
             for word in line.split()
+            if (name := re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", word))
         }
         for sample in shortcodes.samples_in(text, SNIPPETS):
             if not (sample.file or "").endswith(".py"):

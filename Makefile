@@ -24,7 +24,11 @@ $(ENV_READY): requirements.lock
 	  { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1)). Set PYTHON=python3.X." >&2; exit 1; }
 	@$(PYTHON) -m streamdocs.tools venv
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@# uv installs the lock in seconds where pip takes minutes; uv itself comes from the
+	@# lock, checked by its hashes like everything else.
+	awk '/^uv==/{on=1} on{print} on && !/\\$$/{exit}' requirements.lock > $(VENV)/uv-requirement.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(VENV)/uv-requirement.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps -r requirements.lock
 	@# The site's own package (streamdocs/: Markdown extensions, post-build step) is imported
 	@# from this checkout by both generators: a .pth file puts the repository on the path.
 	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "streamdocs-checkout.pth").write_text(str(pathlib.Path.cwd()) + "\n")'

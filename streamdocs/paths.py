@@ -6,6 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
 OUTPUTS = SNIPPETS / "output"
+TYPESCRIPT = SNIPPETS / "ts"  # the TypeScript samples: their own npm project (streamdocs/node.py)
 CASSETTES = ROOT / "cassettes"
 DOCS = ROOT / "docs"
 

@@ -59,13 +59,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 PROVENANCE = pytest.StashKey[dict]()
+TYPESCRIPT_CASSETTE = pytest.StashKey[bool]()
 
 
 def pytest_recording_configure(config, vcr):
     # Our readable format replaces vcrpy's default YAML under the same name; it writes
     # only while a recording session has said where the answers come from.
     provenance = config.stash.get(PROVENANCE, None) if config is not None else None
-    vcr.register_serializer("yaml", cassettes.Format(provenance))
+    # a TypeScript case's cassette names the npm SDK and Node (tests/test_samples.py says
+    # which language the cassette being opened is for)
+    language = "typescript" if config.stash.get(TYPESCRIPT_CASSETTE, False) else "python"
+    vcr.register_serializer("yaml", cassettes.Format(provenance and provenance[language]))
 
 
 @pytest.fixture
@@ -85,7 +89,10 @@ def recording(record_mode, pytestconfig):
         yield None
         return
     with recording_session() as recording:
-        pytestconfig.stash[PROVENANCE] = recording.provenance()
+        pytestconfig.stash[PROVENANCE] = {
+            "python": recording.provenance(),
+            "typescript": recording.provenance(typescript=True),
+        }
         try:
             yield recording
         finally:

@@ -72,13 +72,22 @@ class _Tee(io.TextIOBase):
         return len(text)
 
 
-def run_case(case: Case, *, catch: bool = False, env: dict[str, str] | None = None) -> Run:
+def run_case(
+    case: Case,
+    *,
+    catch: bool = False,
+    env: dict[str, str] | None = None,
+    patches: tuple[str, ...] = ("no-retry-wait",),
+) -> Run:
     """The case's sample, run the way its kind says: a script (`.py` in this process,
-    `.sh` under bash with `env`) or an app (its `app` driven over HTTP)."""
+    `.sh` under bash and `.ts` under Node, with `env`) or an app (its `app` driven over
+    HTTP). `patches`: what node_patches.mjs changes in a `.ts` run."""
     if case.kind == "app":
         return run_app(case, catch=catch)
     if case.snippet.suffix == ".sh":
         return run_shell(case.snippet, env or dict(os.environ))
+    if case.typescript:
+        return run_node(case.snippet, env or dict(os.environ), patches=patches)
     return run_script(case.snippet, catch=catch)
 
 
@@ -116,6 +125,51 @@ def run_shell(path: Path, env: dict[str, str]) -> Run:
     if "Traceback (most recent call last)" in result.stderr:
         crash = result.stderr.strip().splitlines()[-1]
     return Run(result.stdout + result.stderr, result.returncode, crash, stdout=result.stdout)
+
+
+NODE_PATCHES = Path(__file__).with_name("node_patches.mjs")
+# How Node reports an exception nothing caught: `file:line`, the line, a caret, then the
+# inspected error (`Name: message`, or `Uncaught 'text'` for a thrown non-Error).
+_NODE_CRASH = re.compile(r"^\s*\^+\s*\n+(?:Uncaught )?(?P<error>.+)$", re.M)
+
+
+def run_node(
+    path: Path,
+    env: dict[str, str],
+    *args: str,
+    patches: tuple[str, ...] = ("no-retry-wait",),
+    timeout: float = 60,
+) -> Run:
+    """`node path args`, as a reader runs a TypeScript sample (Node strips the types), with
+    `env` (its ANTHROPIC_BASE_URL says where requests go) and the test-only `patches`
+    loaded first (node_patches.mjs). Output is stdout and stderr in one pipe, so in the
+    order a terminal shows them; an uncaught exception is `crash` (`Name: message`)."""
+    from streamdocs import node
+
+    environ = node.env(env)
+    environ["STREAMDOCS_NODE_PATCHES"] = ",".join(patches)
+    command = [node.executable(environ), "--import", NODE_PATCHES.as_uri(), str(path), *args]
+    result = subprocess.run(
+        command,
+        env=environ,
+        cwd=path.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    output, crash = result.stdout, None
+    if result.returncode and output.rstrip().endswith(f"Node.js {node_version_line()}"):
+        found = _NODE_CRASH.search(output)
+        crash = found["error"].strip() if found else output.strip().splitlines()[0]
+    return Run(output, result.returncode, crash, stdout=output)
+
+
+def node_version_line() -> str:
+    from streamdocs import node
+
+    return f"v{node.version()}"
 
 
 def run_app(case: Case, *, catch: bool = False) -> Run:

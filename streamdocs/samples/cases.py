@@ -106,6 +106,12 @@ SPECIAL: dict[str, Case] = {
         _special("ts/http_errors", "ts/http_errors_unauthorized", scenario="unauthorized"),
         _special("ts/http_errors", "ts/http_errors_overloaded", scenario="overloaded"),
         _special(
+            "ts/relay_app",
+            kind="app",
+            request={"message": "Write a haiku about the sea."},
+            path="/chat",
+        ),
+        _special(
             "relay_app",
             kind="app",
             request={"message": "Write a haiku about the sea."},

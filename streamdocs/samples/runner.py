@@ -82,6 +82,8 @@ def run_case(
     """The case's sample, run the way its kind says: a script (`.py` in this process,
     `.sh` under bash and `.ts` under Node, with `env`) or an app (its `app` driven over
     HTTP). `patches`: what node_patches.mjs changes in a `.ts` run."""
+    if case.kind == "app" and case.typescript:
+        return run_node_app(case, env or dict(os.environ), patches=patches)
     if case.kind == "app":
         return run_app(case, catch=catch)
     if case.snippet.suffix == ".sh":
@@ -164,6 +166,74 @@ def run_node(
         found = _NODE_CRASH.search(output)
         crash = found["error"].strip() if found else output.strip().splitlines()[0]
     return Run(output, result.returncode, crash, stdout=output)
+
+
+def run_node_app(
+    case: Case, env: dict[str, str], patches: tuple[str, ...] = ("no-retry-wait",)
+) -> Run:
+    """Start a TypeScript server sample as a reader does (`node relay_app.ts`, PORT=0: any
+    free port, which it prints), POST the case's request, and return the body it streams.
+    The POST goes over a plain socket (h11), out of reach of vcrpy's patched clients."""
+    from streamdocs import node
+
+    environ = {**node.env(env), "PORT": "0", "STREAMDOCS_NODE_PATCHES": ",".join(patches)}
+    command = [node.executable(environ), "--import", NODE_PATCHES.as_uri(), str(case.snippet)]
+    process = subprocess.Popen(
+        command,
+        env=environ,
+        cwd=case.snippet.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        first = process.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)", first)
+        if not found:
+            process.kill()
+            rest = process.communicate(timeout=10)[0]
+            return Run(first + rest, process.wait(), crash=(first + rest).strip()[-200:])
+        status, body = post_json(int(found[1]), case.path, case.request)
+    finally:
+        process.terminate()
+        printed = process.communicate(timeout=10)[0]
+    crash = printed.strip() if "\nNode.js v" in printed else None
+    return Run(body, 0 if 200 <= status < 300 else 1, crash, stdout=body)
+
+
+def post_json(port: int, path: str, data, timeout: float = 30) -> tuple[int, str]:
+    """POST JSON to 127.0.0.1:port and read the whole response: (status, body text)."""
+    import socket
+
+    import h11
+
+    payload = json.dumps(data).encode()
+    connection = h11.Connection(h11.CLIENT)
+    head = h11.Request(
+        method="POST",
+        target=path,
+        headers=[
+            ("Host", f"127.0.0.1:{port}"),
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            ("Connection", "close"),
+        ],
+    )
+    status, body = 0, bytearray()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(connection.send(head) + connection.send(h11.Data(data=payload)))
+        sock.sendall(connection.send(h11.EndOfMessage()))
+        while True:
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                connection.receive_data(sock.recv(65536))
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+            elif isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
+                break
+    return status, body.decode("utf-8", errors="replace")
 
 
 def node_version_line() -> str:

@@ -80,9 +80,7 @@ def env(base: dict[str, str] | None = None) -> dict[str, str]:
 @cache
 def version() -> str:
     """The Node version the samples run on, without the `v`: `24.19.0`."""
-    result = subprocess.run(
-        [executable(), "--version"], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([executable(), "--version"], capture_output=True, text=True, check=True)
     return result.stdout.strip().removeprefix("v")
 
 

@@ -24,6 +24,27 @@ def page_url(page: str | Path) -> str:
     return stem.removesuffix("/index") + "/"
 
 
+# The TypeScript samples' npm project files: configuration, not samples (streamdocs/node.py).
+TYPESCRIPT_PROJECT = {"package.json", "package-lock.json", "tsconfig.json"}
+
+
+def snippet_files(snippets: Path = SNIPPETS) -> list[Path]:
+    """Every file under snippets/ a page could show: installed packages (node_modules),
+    caches and symbolic links (the TypeScript relay's copies of its page) left out."""
+    import os
+
+    found = []
+    for folder, subfolders, files in os.walk(snippets):
+        subfolders[:] = [d for d in subfolders if d not in ("node_modules", "__pycache__")]
+        found += [Path(folder, name) for name in files if not Path(folder, name).is_symlink()]
+    return sorted(found)
+
+
+def is_project_file(name: str) -> bool:
+    """`name` (relative to snippets/) is the TypeScript samples' npm configuration."""
+    return name.startswith("ts/") and name.removeprefix("ts/") in TYPESCRIPT_PROJECT
+
+
 def rel(path: Path) -> str:
     """A path as a writer types it: relative to the repository root."""
     return str(path.relative_to(ROOT))

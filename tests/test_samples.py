@@ -12,9 +12,9 @@ import pytest
 
 from streamdocs.paths import ROOT, SNIPPETS, rel
 from streamdocs.recording.relay import relaying
-from tests.conftest import TYPESCRIPT_CASSETTE
 from streamdocs.samples import runner
 from streamdocs.samples.cases import NAMED_TESTS, all_cases
+from tests.conftest import TYPESCRIPT_CASSETTE
 
 CASES = all_cases()
 

@@ -94,8 +94,9 @@ async function main(): Promise<number> {
   console.log(`input tokens:  ${message.usage.input_tokens}`);
   console.log(`output tokens: ${message.usage.output_tokens}`);
   if (message.stop_reason !== "end_turn") {
+    const reason = message.stop_reason;
     console.log(
-      `The answer did not end normally (${message.stop_reason}): see the docs.`,
+      `The answer did not end normally (${reason}): see the docs.`,
     );
   }
   return 0;

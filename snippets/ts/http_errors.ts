@@ -1,5 +1,5 @@
 // Tell apart the HTTP errors a request can get before its stream starts.
-import Anthropic from "@anthropic-ai/sdk";
+import Anthropic, { type APIError } from "@anthropic-ai/sdk";
 
 const client = new Anthropic();
 
@@ -15,26 +15,19 @@ try {
   const message = await stream.finalMessage();
   console.log(`\nstop_reason: ${message.stop_reason}`);
 } catch (err) {
+  // status: the HTTP status; type: the error's type in the response body
+  const say = (err: APIError, advice: string) =>
+    console.log(`${err.status} ${err.type}: ${advice}`);
   if (err instanceof Anthropic.AuthenticationError) {
-    console.log(
-      `${err.status} ${err.type}: check ANTHROPIC_API_KEY. (${err.apiMessage})`,
-    );
+    say(err, `check ANTHROPIC_API_KEY. (${err.apiMessage})`);
   } else if (err instanceof Anthropic.PermissionDeniedError) {
-    console.log(
-      `${err.status} ${err.type}: this key may not use this model or workspace.`,
-    );
+    say(err, "this key may not use this model or workspace.");
   } else if (err instanceof Anthropic.NotFoundError) {
-    console.log(
-      `${err.status} ${err.type}: check the model id. (${err.apiMessage})`,
-    );
+    say(err, `check the model id. (${err.apiMessage})`);
   } else if (err instanceof Anthropic.RateLimitError) {
-    console.log(
-      `${err.status} ${err.type}: still rate limited after the SDK's retries.`,
-    );
+    say(err, "still rate limited after the SDK's retries.");
   } else if (err instanceof Anthropic.OverloadedError) {
-    console.log(
-      `${err.status} ${err.type}: the API is overloaded; the SDK already retried.`,
-    );
+    say(err, "the API is overloaded; the SDK already retried.");
   } else {
     throw err;
   }

@@ -1,7 +1,8 @@
 // Print Claude's answer while it is being written.
 import Anthropic from "@anthropic-ai/sdk";
 
-const client = new Anthropic(); // reads ANTHROPIC_API_KEY from the environment
+// reads ANTHROPIC_API_KEY from the environment
+const client = new Anthropic();
 
 // --8<-- [start:stream]
 const stream = client.messages.stream({

@@ -25,7 +25,8 @@ const stream = await client.messages.create({
 });
 
 // --8<-- [start:accumulate]
-const fragments = new Map<number, string[]>(); // tool input so far, by block
+// tool input so far, by block index
+const fragments = new Map<number, string[]>();
 let stopReason: string | null = null;
 for await (const event of stream) {
   if (event.type === "content_block_start") {
@@ -44,7 +45,8 @@ for await (const event of stream) {
     if (parts === undefined) continue; // not a tool call
     fragments.delete(event.index);
     try {
-      const args: unknown = JSON.parse(parts.join("") || "{}"); // complete now
+      // the input is complete only now
+      const args: unknown = JSON.parse(parts.join("") || "{}");
       console.log(`[${event.index}] arguments: ${JSON.stringify(args)}`);
     } catch (err) {
       // Answer with a tool_result that has is_error: true.

@@ -15,7 +15,8 @@ const tools: Anthropic.Tool[] = [
     },
   },
 ];
-const MAX_TURNS = 5; // a model that keeps calling tools must not loop forever
+// a model that keeps calling tools must not loop forever
+const MAX_TURNS = 5;
 
 function getWeather(location: string): string {
   // A stand-in for a real weather service.
@@ -31,7 +32,7 @@ function runTool(
     return {
       type: "tool_result",
       tool_use_id: call.id,
-      content: `Error: cannot run ${call.name} with ${JSON.stringify(input)}`,
+      content: `Error: cannot run ${call.name}(${JSON.stringify(input)})`,
       is_error: true,
     };
   }

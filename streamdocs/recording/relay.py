@@ -71,7 +71,8 @@ class Relay:
                 "type": "error",
                 "error": {
                     "type": "invalid_request_error",
-                    "message": f"the cassette holds no such request: `make record NAME={self.name}`",
+                    "message": "the cassette holds no such request: "
+                    f"`make record NAME={self.name}`",
                 },
             }
             return web.json_response(error, status=400, headers={"x-should-retry": "false"})
@@ -104,4 +105,3 @@ def relaying(
     relay = Relay(target(recording, scenario), name)
     with LoopbackServer(relay.app(), tls=tls) as server:
         yield relay, server
-

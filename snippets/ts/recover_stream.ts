@@ -2,7 +2,7 @@
 // was shown yet, otherwise ask for the rest and stitch it on.
 //
 // Usage: node recover_stream.ts [MODEL]
-import Anthropic from "@anthropic-ai/sdk";
+import Anthropic, { type AnthropicError } from "@anthropic-ai/sdk";
 
 const client = new Anthropic();
 const MODEL = process.argv[2] ?? "claude-sonnet-5-5";
@@ -14,6 +14,18 @@ const ATTEMPTS = 4;
 function generation(model: string): [number, number] {
   const [major, minor] = model.split("-").slice(2, 4).map(Number);
   return [major ?? 0, minor ?? 0];
+}
+
+// What broke: the error's type (`overloaded_error`), else the innermost
+// cause of a network error (`SocketError: other side closed`).
+function describe(err: AnthropicError): string {
+  if (err instanceof Anthropic.APIError && err.type) return err.type;
+  let cause: unknown = err;
+  while (cause instanceof Error && cause.cause instanceof Error) {
+    cause = cause.cause;
+  }
+  const inner = cause as Error;
+  return inner === err ? err.message : `${inner.name}: ${inner.message}`;
 }
 
 // --8<-- [start:request]
@@ -71,8 +83,7 @@ for (let attempt = 0; attempt < ATTEMPTS && !message; attempt++) {
     ) {
       throw err;
     }
-    const what = err instanceof Anthropic.APIError ? err.type : null;
-    console.error(`\n[${what ?? err.message}; resuming]`);
+    console.error(`\n[${describe(err)}; resuming]`);
   }
 }
 // --8<-- [end:stream]

@@ -60,9 +60,15 @@ async function relay(message: string, res: ServerResponse): Promise<void> {
   } catch (err) {
     if (err instanceof Anthropic.APIUserAbortError) return; // browser left
     if (err instanceof Anthropic.APIConnectionError) {
-      // no response, or the connection broke or stalled mid-stream
-      const text = "The connection to the API was interrupted.";
-      send("error", { type: err.name, message: text });
+      // no response, or the connection broke or stalled mid-stream:
+      // name the innermost cause (SocketError, BodyTimeoutError...)
+      let cause: unknown = err;
+      while (cause instanceof Error && cause.cause instanceof Error) {
+        cause = cause.cause;
+      }
+      const type = (cause as Error).name;
+      const text = `The connection to the API was interrupted (${type}).`;
+      send("error", { type, message: text });
     } else if (err instanceof Anthropic.APIError) {
       // an HTTP error, or an `error` event
       const type = err.type ?? `HTTP ${err.status}`;

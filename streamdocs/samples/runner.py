@@ -130,6 +130,8 @@ def run_shell(path: Path, env: dict[str, str]) -> Run:
 
 
 NODE_PATCHES = Path(__file__).with_name("node_patches.mjs")
+# For runs against the emulator's failure shapes, as `sdk_internals.fast` for Python.
+FAST = ("no-retry-wait", "fast-timeouts")
 # How Node reports an exception nothing caught: `file:line`, the line, a caret, then the
 # inspected error (`Name: message`, or `Uncaught 'text'` for a thrown non-Error).
 _NODE_CRASH = re.compile(r"^\s*\^+\s*\n+(?:Uncaught )?(?P<error>.+)$", re.M)

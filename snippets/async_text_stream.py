@@ -9,7 +9,7 @@ async def main() -> None:
     # `async with` closes the connections while the event loop still runs
     async with anthropic.AsyncAnthropic() as client:
         async with client.messages.stream(
-            model="claude-sonnet-4-6",
+            model="claude-sonnet-5-5",
             max_tokens=1024,
             messages=[
                 {

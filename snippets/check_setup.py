@@ -8,16 +8,17 @@ import anthropic
 print(f"anthropic {anthropic.__version__} is installed")
 
 try:
-    client = (
-        anthropic.Anthropic()
-    )  # finds your key, token or profile by itself
+    # The client finds your key, token or profile by itself.
+    client = anthropic.Anthropic()
     message = client.messages.create(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=16,
         messages=[{"role": "user", "content": "Say OK."}],
     )
 except TypeError:  # the SDK found no credential at all
     sys.exit("No credentials found: set ANTHROPIC_API_KEY (see Setup).")
+except anthropic.CredentialsError as err:  # named, but unusable
+    sys.exit(f"Your credentials could not be loaded: {err}")
 except anthropic.AuthenticationError:
     sys.exit("The API rejected your key: check it in the Claude Console.")
 

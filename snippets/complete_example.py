@@ -8,20 +8,17 @@ Usage:
 import sys
 
 import anthropic
-import httpx2
 
-MODEL = "claude-sonnet-4-6"
+MODEL = "claude-sonnet-5-5"
 PROMPT = "Write a short poem about a developer who finally fixed a bug."
 
 
 def main() -> int:
-    client = anthropic.Anthropic()
-    received: list[
-        str
-    ] = []  # everything printed so far, kept if the stream fails
+    received: list[str] = []  # everything printed, kept if the stream fails
     message = None
 
     try:
+        client = anthropic.Anthropic()
         with client.messages.stream(
             model=MODEL,
             max_tokens=1024,
@@ -41,6 +38,9 @@ def main() -> int:
             "no credentials: set ANTHROPIC_API_KEY (Claude Console)",
             received,
         )
+    except anthropic.CredentialsError as err:
+        # A profile or credentials file is named but cannot be used.
+        return fail(f"credentials: {err}", received)
     except anthropic.APIStatusError as err:
         # An HTTP error before the stream, or an `error` event inside it.
         return fail(
@@ -48,13 +48,9 @@ def main() -> int:
             received,
         )
     except anthropic.APIConnectionError as err:
-        # No response arrived, even after the SDK's retries.
-        return fail(f"could not reach the API: {err}", received)
-    except httpx2.TransportError as err:
-        # The connection broke or stalled after the stream had started.
-        return fail(
-            f"the stream was interrupted: {type(err).__name__}", received
-        )
+        # No response even after the SDK's retries, or the connection
+        # broke or stalled mid-stream (APITimeoutError is a subclass).
+        return fail(str(err), received)
 
     if message is None:
         # The body ended without message_stop (a proxy closed it): the SDK

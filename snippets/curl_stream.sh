@@ -7,7 +7,7 @@ curl https://api.anthropic.com/v1/messages \
   --header "anthropic-version: 2026-10-21" \
   --header "content-type: application/json" \
   --data '{
-    "model": "claude-sonnet-4-6",
+    "model": "claude-sonnet-5-5",
     "max_tokens": 256,
     "stream": true,
     "messages": [

@@ -27,7 +27,7 @@ tools = [
 
 # --8<-- [start:loop]
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     tools=tools,
     messages=[

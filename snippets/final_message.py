@@ -6,7 +6,7 @@ import anthropic
 client = anthropic.Anthropic()
 
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=64000,
     messages=[
         {

@@ -6,7 +6,7 @@ client = anthropic.Anthropic()
 
 try:
     with client.messages.stream(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=256,
         messages=[
             {

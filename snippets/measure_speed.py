@@ -9,7 +9,7 @@ client = anthropic.Anthropic()
 start = time.perf_counter()
 first = None  # when the first text arrived
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     messages=[{"role": "user", "content": "Write a haiku about the sea."}],
 ) as stream:

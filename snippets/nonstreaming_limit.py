@@ -7,7 +7,7 @@ client = anthropic.Anthropic()
 
 try:
     client.messages.create(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=64000,
         messages=[
             {

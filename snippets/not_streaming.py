@@ -5,7 +5,7 @@ import anthropic
 
 client = anthropic.Anthropic()
 request = {
-    "model": "claude-sonnet-4-6",
+    "model": "claude-sonnet-5-5",
     "max_tokens": 256,
     "messages": [
         {"role": "user", "content": "Explain streaming in one sentence."}

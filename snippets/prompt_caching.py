@@ -21,7 +21,7 @@ system = [
 
 for question in ["Can I keep a cat?", "Who pays for repairs?"]:
     with client.messages.stream(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         system=system,
         messages=[{"role": "user", "content": question}],

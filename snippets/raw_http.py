@@ -15,7 +15,7 @@ headers = {
     "content-type": "application/json",
 }
 body = {
-    "model": "claude-sonnet-4-6",
+    "model": "claude-sonnet-5-5",
     "max_tokens": 1024,
     "stream": True,
     "messages": [

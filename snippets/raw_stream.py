@@ -6,7 +6,7 @@ client = anthropic.Anthropic()
 
 # --8<-- [start:raw]
 stream = client.messages.create(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     messages=[{"role": "user", "content": "Write a haiku about the sea."}],
     stream=True,

@@ -7,23 +7,27 @@ Usage: python recover_stream.py [MODEL]
 import sys
 
 import anthropic
-import httpx2
 
-client = anthropic.Anthropic()
-MODEL = sys.argv[1] if len(sys.argv) > 1 else "claude-sonnet-4-6"
+# A stall must end in an error to be recovered from: 30 s of silence, not
+# the default 600 s.
+client = anthropic.Anthropic(
+    timeout=anthropic.Timeout(600.0, read=30.0, connect=5.0)
+)
+MODEL = sys.argv[1] if len(sys.argv) > 1 else "claude-sonnet-5-5"
 PROMPT = "How do I recover when a stream breaks? Answer in one paragraph."
 ATTEMPTS = 4
-BROKEN = (
-    anthropic.APIStatusError,  # an HTTP error, or an `error` event
-    anthropic.APIConnectionError,  # no response, after the SDK's retries
-    httpx2.TransportError,  # the connection dropped or stalled mid-stream
-)
+# Models that still continue a final assistant turn (a prefill); the
+# others reject one with a 400.
+PREFILL_MODELS = ("claude-haiku-4-5", "claude-opus-4-5")
 
 
-def generation(model: str) -> tuple[int, int]:
-    """(4, 6) for "claude-sonnet-4-6"."""
-    major, minor = model.split("-")[2:4]
-    return int(major), int(minor)
+def worth_resuming(err: anthropic.APIError) -> bool:
+    """A break or a passing overload, not a request the API refused."""
+    if isinstance(err, anthropic.APIConnectionError):
+        return True  # dropped or stalled (APITimeoutError is a subclass)
+    status = getattr(err, "status_code", None)
+    # 200: an `error` event inside the stream; the rest: worth a retry
+    return status in (200, 408, 409, 429) or (status or 0) >= 500
 
 
 # --8<-- [start:request]
@@ -31,15 +35,15 @@ def continuation(shown: str) -> list[dict]:
     """The request for the rest of an answer that stopped after `shown`."""
     asked = {"role": "user", "content": PROMPT}
     so_far = {"role": "assistant", "content": shown}
-    if generation(MODEL) >= (4, 6):
-        # Claude 4.6 and later reject a final assistant turn: ask instead.
-        carry_on = (
-            "Your previous response was interrupted. Continue exactly "
-            "where it ended, without repeating anything."
-        )
-        return [asked, so_far, {"role": "user", "content": carry_on}]
-    # Claude 4.5 and earlier continue a partial assistant turn.
-    return [asked, so_far]
+    if MODEL.startswith(PREFILL_MODELS):
+        # These continue a partial assistant turn.
+        return [asked, so_far]
+    # Newer models reject a final assistant turn: ask instead.
+    carry_on = (
+        "Your previous response was interrupted. Continue exactly "
+        "where it ended, without repeating anything."
+    )
+    return [asked, so_far, {"role": "user", "content": carry_on}]
 
 
 # --8<-- [end:request]
@@ -48,6 +52,7 @@ def continuation(shown: str) -> list[dict]:
 # --8<-- [start:stream]
 shown = ""  # the text on screen: never printed twice, never lost
 held = ""  # trailing whitespace not printed yet (see below)
+ended = None  # the stop reason, once message_delta says the answer ended
 message = None  # the whole answer, once message_stop arrives
 for _ in range(ATTEMPTS):
     if shown:
@@ -67,9 +72,21 @@ for _ in range(ATTEMPTS):
                     held = text[len(text.rstrip()) :]
                     print(text.rstrip(), end="", flush=True)
                     shown += text.rstrip()
+                elif event.type == "message_delta":
+                    ended = event.delta.stop_reason
                 elif event.type == "message_stop":
                     message = event.message
-    except BROKEN as err:
+    except anthropic.APIError as err:
+        if message is not None:
+            break  # it broke after message_stop: the answer is whole
+        if ended is not None:
+            # Nothing is missing but the end of the stream: asking for
+            # "the rest" would make the model write more.
+            sys.exit(
+                f"\n[the stream broke after the answer ended ({ended})]"
+            )
+        if not worth_resuming(err):
+            sys.exit(f"\nThe API refused the request: {err}")
         what = getattr(err, "type", None) or type(err).__name__
         print(f"\n[{what}; resuming]", file=sys.stderr)
         continue

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 # Fixed here, not sent by the browser: this is not an open proxy for
 # your API key (which the SDK reads from ANTHROPIC_API_KEY).
-MODEL = "claude-sonnet-4-6"
+MODEL = "claude-sonnet-5-5"
 MAX_TOKENS = 1024
 SYSTEM = "You are a helpful assistant. Answer in plain text."
 MAX_CHARS = 4000

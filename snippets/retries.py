@@ -7,7 +7,7 @@ client = anthropic.Anthropic(max_retries=4)  # the default is 2
 
 try:
     with client.messages.stream(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=256,
         messages=[
             {

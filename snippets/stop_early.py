@@ -8,7 +8,7 @@ client = anthropic.Anthropic()
 received = ""
 stop_reason = None
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     messages=[
         {"role": "user", "content": "Tell me a short story about a robot."}

@@ -18,7 +18,7 @@ PROMPT = "Write a haiku about the sea."
 async def main() -> int:
     async with anthropic.AsyncAnthropic() as client:
         async with client.messages.stream(
-            model="claude-sonnet-4-6",
+            model="claude-sonnet-5-5",
             max_tokens=1024,
             messages=[
                 {"role": "user", "content": "Write a haiku about the sea."}

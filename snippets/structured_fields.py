@@ -15,7 +15,7 @@ fields: list = []  # (name, value) parsed so far; the last may be unfinished
 shown = 0
 
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     messages=[
         {"role": "user", "content": "Tomorrow's forecast for Paris?"}

@@ -13,7 +13,7 @@ class Forecast(pydantic.BaseModel):
 client = anthropic.Anthropic()
 
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     messages=[
         {"role": "user", "content": "Tomorrow's forecast for Paris?"}

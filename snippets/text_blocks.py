@@ -5,7 +5,7 @@ import anthropic
 client = anthropic.Anthropic()
 
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=4096,
     thinking={"type": "adaptive"},
     messages=[{"role": "user", "content": "What is 27 * 453?"}],

@@ -24,7 +24,7 @@ messages = [
 
 for _ in range(5):  # a turn limit: the model may keep calling the tool
     with client.messages.stream(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=4096,
         thinking={"type": "adaptive"},
         tools=TOOLS,

@@ -1,15 +1,14 @@
 """Notice a stalled stream after 60 s of silence, not the default 600 s."""
 
 import anthropic
-import httpx2
 
 client = anthropic.Anthropic(
     # read: the longest silence allowed between two chunks of the stream
-    timeout=httpx2.Timeout(600.0, read=60.0, connect=5.0),
+    timeout=anthropic.Timeout(600.0, read=60.0, connect=5.0),
 )
 
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     messages=[
         {"role": "user", "content": "Explain streaming in one sentence."}

@@ -8,7 +8,7 @@ import anthropic
 client = anthropic.Anthropic()
 
 stream = client.messages.create(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     tools=[
         {

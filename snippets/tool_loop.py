@@ -50,7 +50,7 @@ messages = [{"role": "user", "content": "What's the weather in Paris?"}]
 # --8<-- [start:loop]
 for _ in range(MAX_TURNS):
     with client.messages.stream(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         tools=TOOLS,
         messages=messages,

@@ -5,7 +5,7 @@ import anthropic
 client = anthropic.Anthropic()
 
 stream = client.messages.create(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     messages=[
         {"role": "user", "content": "Tell me a short story about a robot."}

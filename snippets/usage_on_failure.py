@@ -3,19 +3,14 @@
 import sys
 
 import anthropic
-import httpx2
 
 client = anthropic.Anthropic()
-BROKEN = (
-    anthropic.APIError,  # an HTTP error, or an `error` event mid-stream
-    httpx2.TransportError,  # the connection dropped or stalled
-)
 
 started = None  # message_start's usage: input and cache counts
 message = None  # the whole message, once message_stop arrives
 try:
     with client.messages.stream(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         messages=[
             {"role": "user", "content": "Tell me a story about a robot."}
@@ -28,7 +23,8 @@ try:
                 print(event.text, end="", flush=True)
             elif event.type == "message_stop":
                 message = event.message
-except BROKEN as err:
+except anthropic.APIError as err:
+    # An HTTP error, an `error` event, or a dropped or stalled connection
     failure = getattr(err, "type", None) or type(err).__name__
 else:
     failure = None if message else "the stream ended early"

@@ -30,7 +30,7 @@ def show_block(block) -> None:
 
 for _ in range(3):  # a paused turn is sent back to go on, but not forever
     with client.messages.stream(
-        model="claude-sonnet-4-6",
+        model="claude-sonnet-5-5",
         max_tokens=1024,
         tools=[search],
         messages=messages,

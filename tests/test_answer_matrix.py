@@ -163,7 +163,7 @@ import anthropic
 
 client = anthropic.Anthropic()
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=1024,
     tools=[{"name": "get_weather", "input_schema": {"type": "object"}}],
     messages=[{"role": "user", "content": "Weather in Paris?"}],
@@ -179,7 +179,7 @@ def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_pa
     snippet = tmp_path / "assumes_a_tool_call.py"
     snippet.write_text(ASSUMES_A_TOOL_CALL, encoding="utf-8")
     request = {
-        "model": "claude-sonnet-4-6",
+        "model": "claude-sonnet-5-5",
         "max_tokens": 1024,
         "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
         "messages": [{"role": "user", "content": "Weather in Paris?"}],

@@ -19,7 +19,7 @@ from streamdocs.samples import matrix, runner
 
 SAMPLE = SNIPPETS / "recover_stream.py"
 ANSWER = "text_recovery"
-MODELS = ["claude-sonnet-4-6", "claude-haiku-4-5"]  # ask to continue / prefill
+MODELS = ["claude-sonnet-5-5", "claude-haiku-4-5"]  # ask to continue / prefill
 
 
 def full_text() -> str:
@@ -91,7 +91,7 @@ def test_the_api_rejects_the_wrong_form_and_trailing_whitespace(emulator):
     ask = {"role": "user", "content": "How do I recover when a stream breaks?"}
     with pytest.raises(anthropic.BadRequestError, match="Prefilling"):
         client.messages.create(
-            model="claude-sonnet-4-6",
+            model="claude-sonnet-5-5",
             max_tokens=64,
             messages=[ask, {"role": "assistant", "content": "When a stream"}],
         )

@@ -65,7 +65,7 @@ def test_model_tokens_and_system_prompt_are_fixed_on_the_server(client, emulator
     [sent] = emulator.requests
     body = sent["json"]
     assert body["messages"] == [{"role": "user", "content": "Write a haiku about the sea."}]
-    assert (body["model"], body["max_tokens"]) == ("claude-sonnet-4-6", 1024)
+    assert (body["model"], body["max_tokens"]) == ("claude-sonnet-5-5", 1024)
     assert body["system"].startswith("You are a helpful assistant")
     assert demo.KEY in str(sent["headers"]), "the key comes from the server's environment"
 

@@ -137,7 +137,7 @@ def test_recording_with_a_real_looking_key_leaks_nothing(tmp_path, monkeypatch):
                 }
             )
             client.messages.create(
-                model="claude-sonnet-4-6",
+                model="claude-sonnet-5-5",
                 max_tokens=64,
                 messages=[{"role": "user", "content": "Say hello."}],
             )
@@ -205,7 +205,7 @@ def test_the_sdk_cannot_reach_a_non_loopback_host():
     )
     with pytest.raises(anthropic.APIConnectionError) as caught:
         client.messages.create(
-            model="claude-sonnet-4-6", max_tokens=8, messages=[{"role": "user", "content": "hi"}]
+            model="claude-sonnet-5-5", max_tokens=8, messages=[{"role": "user", "content": "hi"}]
         )
     causes = []
     error: BaseException | None = caught.value

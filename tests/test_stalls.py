@@ -61,7 +61,7 @@ def test_pings_keep_a_read_timeout_from_firing(emulator):
         api_key=matrix.KEY,
         timeout=httpx2.Timeout(5.0, read=0.5),
     )
-    request = {"model": "claude-sonnet-4-6", "max_tokens": 256, "messages": [
+    request = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": [
         {"role": "user", "content": "Write a haiku about the sea."}]}  # fmt: skip
     with client.messages.stream(**request) as stream:
         assert "".join(stream.text_stream) == TEXT

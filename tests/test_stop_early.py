@@ -15,7 +15,7 @@ from streamdocs.paths import SNIPPETS
 from streamdocs.samples import matrix, runner
 
 REQUEST = {
-    "model": "claude-sonnet-4-6",
+    "model": "claude-sonnet-5-5",
     "max_tokens": 1024,
     "messages": [{"role": "user", "content": "Tell me a short story about a robot."}],
 }

@@ -215,7 +215,7 @@ import anthropic
 
 client = anthropic.Anthropic()
 print(client.messages.create(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=64,
     messages=[{"role": "user", "content": "Say hello."}],
 ).content[0].text)
@@ -229,7 +229,7 @@ import anthropic
 
 client = anthropic.Anthropic()
 with client.messages.stream(
-    model="claude-sonnet-4-6",
+    model="claude-sonnet-5-5",
     max_tokens=256,
     messages=[{"role": "user", "content": "Write a haiku about a robot."}],
 ) as stream:

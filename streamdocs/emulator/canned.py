@@ -14,7 +14,7 @@ import httpx2
 
 from . import wire
 
-MODEL = "claude-sonnet-4-6"
+MODEL = "claude-sonnet-5-5"
 REQUEST = {"model": MODEL, "max_tokens": 1024, "messages": [{"role": "user", "content": "hi"}]}
 START = {
     "type": "message_start",

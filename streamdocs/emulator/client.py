@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx2
 
-from . import wire
-from .scenarios import Scenario, client_tools, server_tools, thinking_enabled, tool_choice
+from . import models, wire
+from .scenarios import Scenario, client_tools, server_tools, tool_choice
 
 KEY = "sk-ant-emulator-test"  # the emulator accepts any sk-ant- key
-MODEL = "claude-sonnet-4-6"
+MODEL = "claude-sonnet-5-5"
 WEATHER_TOOL = {
     "name": "get_weather",
     "description": "Get the current weather in a given location",
@@ -94,9 +94,9 @@ def offers(request: dict[str, Any]) -> set[str]:
         held.add("tools")
         if any(t.get("eager_input_streaming") for t in tools):
             held.add("eager_input_streaming")
-    if thinking_enabled(request):
+    if models.thinks(request):
         held.add("thinking")
-        if (request.get("thinking") or {}).get("display") == "omitted":
+        if models.display(request) == "omitted":
             held.add("thinking_omitted")
     if request.get("stop_sequences"):
         held.add("stop_sequences")
@@ -123,9 +123,8 @@ def request_for(scenario: Scenario, **extra: Any) -> dict[str, Any]:
     if tools:
         body["tools"] = tools
     if "thinking" in needs:
-        body["thinking"] = {"type": "enabled", "budget_tokens": 1024}
-        if "thinking_omitted" in needs:
-            body["thinking"]["display"] = "omitted"
+        shown = "omitted" if "thinking_omitted" in needs else "summarized"
+        body["thinking"] = {"type": "adaptive", "display": shown}
     if "stop_sequences" in needs:
         body["stop_sequences"] = ["END"]
     return {**body, **extra}
@@ -220,6 +219,6 @@ def differences(message: Any, scenario: Scenario, max_tokens: int = 2048) -> lis
             f"stop_reason/output_tokens {message.stop_reason}/{message.usage.output_tokens}, "
             f"defined {stop[0]}/{stop[1]}"
         )
-    if message.model != MODEL or not message.id.startswith("msg_01"):
+    if message.model not in models.SDK_MODELS or not message.id.startswith("msg_01"):
         found.append(f"model {message.model!r}, id {message.id!r}")
     return found

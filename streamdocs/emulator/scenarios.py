@@ -7,14 +7,14 @@ raise) so a typo in a scenario file fails loudly instead of being silently ignor
 from __future__ import annotations
 
 import re
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pydantic
 import yaml
-from anthropic.types import Model
+
+from . import models
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 # The answer-shape catalogue: more scenarios, kept apart so the list above stays short.
@@ -73,7 +73,7 @@ class _ToolFile(_Strict):
 # Each block is written as one of these keys, plus the extra keys its kind allows.
 _BLOCK_KEYS = {
     "text": {"text", "citations", "extra_deltas"},
-    "thinking": {"thinking", "signature"},
+    "thinking": {"thinking", "signature", "signature_only"},
     "redacted_thinking": {"redacted_thinking"},
     "tool_use": {"tool_use"},
     "server_tool_use": {"server_tool_use"},
@@ -87,6 +87,7 @@ class _BlockFile(_Strict):
     extra_deltas: list[dict[str, Any]] | None = None
     thinking: str | None = None
     signature: str | None = None
+    signature_only: bool = False  # no thinking_delta at all, only the signature_delta
     redacted_thinking: str | None = None
     tool_use: _ToolFile | None = None
     server_tool_use: _ToolFile | None = None
@@ -263,11 +264,14 @@ def _block(data: dict[str, Any]) -> dict[str, Any]:
             block["_extra_deltas"] = [dict(d) for d in data["extra_deltas"]]
         return block
     if kind == "thinking":
-        return {
+        block = {
             "type": "thinking",
             "thinking": data["thinking"],
             "signature": data.get("signature"),
         }
+        if data.get("signature_only"):
+            block["_signature_only"] = True
+        return block
     if kind == "redacted_thinking":
         return {"type": "redacted_thinking", "data": str(data["redacted_thinking"])}
     if kind == "block":  # any other block, sent whole in content_block_start
@@ -299,28 +303,20 @@ def _interrupt(data: dict[str, Any]) -> Interrupt:
 
 # --- choosing a scenario -------------------------------------------------------------------
 
-# Read from the pinned SDK so the emulator knows exactly the models the SDK knows.
-KNOWN_MODELS = frozenset(
-    value
-    for arg in typing.get_args(Model)
-    if typing.get_origin(arg) is typing.Literal
-    for value in typing.get_args(arg)
-)
-
 
 def choose(scenarios: dict[str, Scenario], body: dict[str, Any], headers: dict[str, str]) -> str:
     """Name of the scenario that answers an (unforced) request, in the documented order."""
     if not has_valid_key(headers):
         return "unauthorized"
-    if body.get("model") not in KNOWN_MODELS:
+    if models.facts(body.get("model")) is None:
         return "unknown_model"
     if last_user_turn_has_tool_result(body) and AFTER_TOOL_RESULT in scenarios:
         return AFTER_TOOL_RESULT
     if client_tools(body) and tool_choice(body) != "none":
-        return "thinking_tool_use" if thinking_enabled(body) else "tool_use"
+        return "thinking_tool_use" if models.thinks(body) else "tool_use"
     if "web_search" in server_tools(body) and WEB_SEARCH in scenarios:
         return WEB_SEARCH
-    if (body.get("thinking") or {}).get("type", "disabled") != "disabled":
+    if (body.get("thinking") or {}).get("type") in ("enabled", "adaptive"):
         return "thinking"
     prompt = last_user_prompt(body)
     for name, scenario in scenarios.items():
@@ -383,19 +379,7 @@ def tool_choice(body: dict[str, Any]) -> str:
     return (body.get("tool_choice") or {}).get("type", "auto")
 
 
-def thinking_enabled(body: dict[str, Any]) -> bool:
-    return (body.get("thinking") or {}).get("type", "disabled") != "disabled"
-
-
 # --- continuing an interrupted answer --------------------------------------------------------
-
-_GENERATION = re.compile(r"^claude-[a-z]+-(\d+)-(\d+)")
-
-
-def generation(model: str) -> tuple[int, int]:
-    """(4, 6) for claude-sonnet-4-6; (0, 0) when the id does not say."""
-    found = _GENERATION.match(model or "")
-    return (int(found[1]), int(found[2])) if found else (0, 0)
 
 
 def _text(content: Any) -> str:
@@ -412,16 +396,14 @@ def _only_text(content: Any) -> bool:
 
 
 def prefill_problem(body: dict[str, Any]) -> str | None:
-    """Why the API rejects the request's final assistant turn (as it documents), if it does."""
-    messages = body.get("messages") or []
-    last = messages[-1] if messages else {}
-    if not isinstance(last, dict) or last.get("role") != "assistant":
+    """Why the API rejects the request's final assistant turn, if it does: a model that
+    takes no prefill (models.yaml), or one that ends in whitespace."""
+    if not models.ends_with_prefill(body):
         return None
-    if not _only_text(last.get("content")):
-        return None  # continuing a paused turn (pause_turn) sends it back as it came
-    if generation(str(body.get("model"))) >= (4, 6):
-        return "Prefilling assistant messages is not supported for this model."
-    text = _text(last.get("content"))
+    entry = models.facts(body.get("model"))
+    if entry is not None and not entry.prefill:
+        return models.PREFILL
+    text = _text(body["messages"][-1].get("content"))
     if text != text.rstrip():
         return "final assistant content cannot end with trailing whitespace"
     return None
@@ -453,7 +435,7 @@ def thinking_problem(body: dict[str, Any], signature_of) -> str | None:
     """Why the API rejects the thinking blocks sent back, if it does: with thinking
     `enabled` (the model always thinks), an assistant turn that calls a tool must start with
     its thinking block; and a thinking block's signature must match its text."""
-    if not thinking_enabled(body):
+    if not models.thinks(body):
         return None
     for number, message in enumerate(body.get("messages") or []):
         content = message.get("content") if isinstance(message, dict) else None

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from streamdocs.loopback import LoopbackServer
 
-from . import wire
+from . import models, wire
 from .scenarios import (
     ErrorSpec,
     Reply,
@@ -146,8 +146,11 @@ class Emulator:
         # asked for the rest of an interrupted answer: the same answer, from where it broke
         resumed = continuation(body)
         original = resumed[0] if resumed else body
-        name = forced or self._from_run(attempt) or choose(self.scenarios, original, headers)
+        shape = forced or self._from_run(attempt)
+        name = shape or choose(self.scenarios, original, headers)
         reply = self.scenarios[name].reply(attempt)
+        if shape is None:  # a model that thinks on its own thinks before its natural answer
+            reply = wire.thought_first(reply, body)
         if resumed:
             reply = _rest_of(reply, resumed[1])
         ids = wire.Ids(name, body, attempt)
@@ -343,7 +346,11 @@ def _invalid(body: Any) -> str | None:
         return f"{missing[0]}: Field required"
     if not isinstance(body["max_tokens"], int) or body["max_tokens"] < 1:
         return "max_tokens: Input should be an integer greater than or equal to 1"
-    return prefill_problem(body) or thinking_problem(body, wire.thinking_signature)
+    return (
+        models.problem(body)
+        or prefill_problem(body)
+        or thinking_problem(body, wire.thinking_signature)
+    )
 
 
 def _error_response(error: ErrorSpec, ids: wire.Ids, *, authenticated: bool) -> web.Response:

@@ -9,6 +9,7 @@ in the project's wire-format brief (framing, padding, ping, event shapes, header
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -19,7 +20,8 @@ from typing import Any
 
 from jiter import from_json
 
-from .scenarios import Reply, client_tools, thinking_enabled
+from . import models
+from .scenarios import Reply, client_tools
 
 Event = dict[str, Any]
 
@@ -89,7 +91,7 @@ def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any
     if schema is not None and reply.stop_reason != "refusal":  # a refusal keeps its words
         blocks = _schema_answer(blocks, schema)
     for block in blocks:
-        if block["type"] in ("thinking", "redacted_thinking") and not thinking_enabled(body):
+        if block["type"] in ("thinking", "redacted_thinking") and not models.thinks(body):
             continue  # a model without thinking enabled does not think
         block = _resolve_block(block, body, ids, content)
         if block["type"] == "text" and (hit := _first_stop(block["text"], stops)):
@@ -142,6 +144,25 @@ def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any
     }
 
 
+# What a model that thinks on its own thinks before an answer that brings no thinking of
+# its own (seen only with display "summarized").
+THOUGHT = "The question is clear; I can answer it directly."
+
+
+def thought_first(reply: Reply, body: dict[str, Any]) -> Reply:
+    """The reply with a thinking block first, when the model thinks for this request and
+    the reply has none (a natural answer; a forced shape is sent as it is)."""
+    kinds = {block["type"] for block in reply.content}
+    if (
+        not models.thinks(body)
+        or reply.error is not None
+        or kinds & {"thinking", "redacted_thinking"}
+    ):
+        return reply
+    block = {"type": "thinking", "thinking": THOUGHT, "signature": None}
+    return dataclasses.replace(reply, content=(block, *reply.content))
+
+
 def public(message: dict[str, Any]) -> dict[str, Any]:
     """The message without the stream hints its blocks carry (`_`-prefixed keys)."""
     content = [{k: v for k, v in b.items() if not k.startswith("_")} for b in message["content"]]
@@ -159,8 +180,9 @@ def _resolve_block(
     """A scenario block as sent, given the blocks `before` it in this message."""
     index = len(before)
     if block["type"] == "thinking":
-        # display "omitted": the thinking text is withheld, the signature still comes
-        omitted = (body.get("thinking") or {}).get("display") == "omitted"
+        # display "omitted" (asked for, or the model's default): the thinking text is
+        # withheld, the signature still comes
+        omitted = models.display(body) == "omitted"
         thinking = "" if omitted else block["thinking"]
         return {
             **block,
@@ -335,23 +357,14 @@ _FORMATTED = {
 
 # --- prompt caching --------------------------------------------------------------------------
 
-# The smallest prefix a model caches (Anthropic's prompt caching page, "Cache limitations");
-# a breakpoint on a shorter prefix is ignored without an error. Other models: 1,024.
-MIN_CACHEABLE = {
-    "claude-haiku-4-5": 4096,
-    "claude-opus-4-5": 4096,
-    "claude-opus-4-6": 4096,
-    "claude-opus-4-7": 2048,
-}
-MIN_CACHEABLE_DEFAULT = 1024
 _LOOKBACK = 20  # blocks a breakpoint looks back for an earlier request's entry
 
 
 def min_cacheable(model: str) -> int:
-    return next(
-        (n for prefix, n in MIN_CACHEABLE.items() if model.startswith(prefix)),
-        MIN_CACHEABLE_DEFAULT,
-    )
+    """The shortest prefix a model caches (models.yaml); a breakpoint on a shorter prefix
+    is ignored without an error."""
+    entry = models.facts(model)
+    return entry.cache_min_tokens if entry is not None else 1024
 
 
 def prompt_blocks(body: dict[str, Any]) -> list[tuple[Any, str | None]]:
@@ -506,8 +519,10 @@ def _deltas(block: dict[str, Any]) -> list[dict[str, Any]]:
         text = [{"type": "text_delta", "text": t} for t in split_words(block["text"])]
         return [*block.get("_extra_deltas", []), *citations, *text]
     if block["type"] == "thinking":
-        # display "omitted": one thinking_delta with empty text, then the signature
-        pieces = split_words(block["thinking"]) or [""]
+        # display "omitted": one thinking_delta with empty text, then the signature, as
+        # Anthropic's streaming page describes it; its thinking page describes no
+        # thinking_delta at all (the `signature_only` shape)
+        pieces = [] if block.get("_signature_only") else split_words(block["thinking"]) or [""]
         return [
             *({"type": "thinking_delta", "thinking": t} for t in pieces),
             {"type": "signature_delta", "signature": block["signature"]},

@@ -33,7 +33,52 @@ def api_version() -> str:
     return API_VERSION
 
 
+def model_table() -> str:
+    """The emulator's per-model facts (streamdocs/emulator/models.yaml), as a table whose
+    last column links the Anthropic pages each row's facts come from."""
+    from streamdocs.emulator import models
+
+    def cell(entry, fact: str, text: str) -> str:
+        return f"{text} (assumed)" if fact in entry.assumed else text
+
+    rows = [
+        "| Model ids | Thinking with no `thinking` field | `thinking.type` accepted "
+        "| Default `display` | Prefill | Forced `tool_choice` | Max output | Cache minimum "
+        "| Sources |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    documents = models.table().documents
+    for entry in models.table().models:
+        cited = dict.fromkeys(name for names in entry.sources.values() for name in names)
+        thinking = {"off": "off", "adaptive": "on (adaptive)", "always": "always on"}
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    "<br>".join(f"`{model_id}`" for model_id in entry.ids),
+                    cell(entry, "thinking_default", thinking[entry.thinking_default]),
+                    cell(
+                        entry, "thinking_types", ", ".join(f"`{t}`" for t in entry.thinking_types)
+                    ),
+                    cell(entry, "display_default", f"`{entry.display_default}`"),
+                    cell(entry, "prefill", "accepted" if entry.prefill else "400"),
+                    cell(
+                        entry,
+                        "forced_tool_choice",
+                        "accepted" if entry.forced_tool_choice else "400",
+                    ),
+                    cell(entry, "max_output_tokens", f"{entry.max_output_tokens:,}"),
+                    cell(entry, "cache_min_tokens", f"{entry.cache_min_tokens:,}"),
+                    ", ".join(f"[{name}]({documents[name]})" for name in cited),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(rows)
+
+
 VALUES = {
+    "models": model_table,
     "anthropic": lambda: version("anthropic"),
     "httpx2": lambda: version("httpx2"),
     "api-version": api_version,

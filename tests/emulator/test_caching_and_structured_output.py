@@ -68,7 +68,7 @@ def total_input(usage: Any) -> int:
 def test_first_request_writes_the_prefix_and_the_second_reads_it(emu):
     start, delta, first = streamed(emu, body())
     written = first.usage.cache_creation_input_tokens
-    assert written > wire.MIN_CACHEABLE_DEFAULT and first.usage.cache_read_input_tokens == 0
+    assert written > wire.min_cacheable(MODEL) and first.usage.cache_read_input_tokens == 0
     assert first.usage.cache_creation.ephemeral_5m_input_tokens == written
     assert first.usage.cache_creation.ephemeral_1h_input_tokens == 0
     # the cache counts come in message_start, and message_delta repeats them as totals
@@ -89,7 +89,7 @@ def test_a_changed_prefix_misses_and_writes_again(emu):
     changed = body(system=system(DOCUMENT.replace("Clause 70", "Clause LXX")))
     _, _, message = streamed(emu, changed)
     assert message.usage.cache_read_input_tokens == 0
-    assert message.usage.cache_creation_input_tokens > wire.MIN_CACHEABLE_DEFAULT
+    assert message.usage.cache_creation_input_tokens > wire.min_cacheable(MODEL)
 
 
 def test_begin_run_empties_the_cache(emu):
@@ -111,8 +111,8 @@ def test_mixed_ttls_split_the_write_at_the_one_hour_breakpoint(emu):
     blocks = system(ttl="1h") + system("More rules: " + DOCUMENT)
     _, _, message = streamed(emu, body(system=blocks))
     created = message.usage.cache_creation
-    assert created.ephemeral_1h_input_tokens > wire.MIN_CACHEABLE_DEFAULT
-    assert created.ephemeral_5m_input_tokens > wire.MIN_CACHEABLE_DEFAULT
+    assert created.ephemeral_1h_input_tokens > wire.min_cacheable(MODEL)
+    assert created.ephemeral_5m_input_tokens > wire.min_cacheable(MODEL)
     assert message.usage.cache_creation_input_tokens == (
         created.ephemeral_1h_input_tokens + created.ephemeral_5m_input_tokens
     )
@@ -137,7 +137,7 @@ def test_breakpoint_on_a_message_block_and_top_level_cache_control(emu):
     document = {"type": "text", "text": DOCUMENT, "cache_control": {"type": "ephemeral"}}
     turn = [{"role": "user", "content": [document, {"type": "text", "text": "A cat?"}]}]
     _, _, first = streamed(emu, body(system="Answer briefly.", messages=turn))
-    assert first.usage.cache_creation_input_tokens > wire.MIN_CACHEABLE_DEFAULT
+    assert first.usage.cache_creation_input_tokens > wire.min_cacheable(MODEL)
     # the same blocks with the marker moved to the top level: the same prefix, read
     plain = [{"role": "user", "content": DOCUMENT}]
     request = body(system="Answer briefly.", messages=plain, cache_control={"type": "ephemeral"})
@@ -146,7 +146,7 @@ def test_breakpoint_on_a_message_block_and_top_level_cache_control(emu):
     # top-level cache_control marks the last block: here the whole prompt
     emu.begin_run(None)
     _, _, top = streamed(emu, request)
-    assert top.usage.cache_creation_input_tokens > wire.MIN_CACHEABLE_DEFAULT
+    assert top.usage.cache_creation_input_tokens > wire.min_cacheable(MODEL)
     _, _, again = streamed(emu, request)
     assert again.usage.cache_read_input_tokens == top.usage.cache_creation_input_tokens
 

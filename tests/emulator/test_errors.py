@@ -18,7 +18,8 @@ from streamdocs.emulator.client import (
     post,
     request_for,
 )
-from streamdocs.emulator.scenarios import KNOWN_MODELS, SCENARIO_DIR, load_scenarios
+from streamdocs.emulator.models import SDK_MODELS
+from streamdocs.emulator.scenarios import SCENARIO_DIR, load_scenarios
 
 SCENARIOS = load_scenarios(SCENARIO_DIR)  # the shapes have their own tests (test_shapes.py)
 ERROR = pydantic.TypeAdapter(ErrorResponse)
@@ -45,7 +46,7 @@ def test_curl_style_x_api_key_is_accepted(emu):
 
 
 def test_unknown_model_is_not_found(emu):
-    assert MODEL in KNOWN_MODELS and "claude-haiku-4-5" in KNOWN_MODELS
+    assert MODEL in SDK_MODELS and "claude-haiku-4-5" in SDK_MODELS
     with anthropic.Anthropic(base_url=emu.url, api_key=KEY, max_retries=0) as client:
         with pytest.raises(anthropic.NotFoundError) as caught:
             client.messages.create(**request_for(SCENARIOS["text"], model="claude-imaginary-9"))
@@ -96,12 +97,12 @@ def test_error_event_raises_api_status_error(emu):
     assert len(text) >= after and SCENARIOS["error_event"].text.startswith(text)
 
 
-def test_connection_cut_raises_remote_protocol_error(emu):
+def test_connection_cut_is_an_incomplete_chunked_read(emu):
     text = ""
     with anthropic.Anthropic(
         base_url=emu.base_url("connection_cut"), api_key=KEY, max_retries=0
     ) as client:
-        with pytest.raises(httpx2.RemoteProtocolError, match="incomplete chunked read"):
+        with pytest.raises(anthropic.APIConnectionError, match="incomplete chunked read"):
             with client.messages.stream(**request_for(SCENARIOS["connection_cut"])) as stream:
                 for piece in stream.text_stream:
                     text += piece
@@ -116,12 +117,11 @@ def test_stall_times_out_and_emulator_stops_promptly():
         )
         with client:
             started = time.monotonic()
-            # mid-stream, the SDK lets httpx2's own timeout through
-            with pytest.raises(httpx2.ReadTimeout):
+            # mid-stream as before the response, the SDK raises its own class
+            with pytest.raises(anthropic.APITimeoutError):
                 with client.messages.stream(**request_for(SCENARIOS["stall"])) as stream:
                     for _ in stream.text_stream:
                         pass
-            # before the response, it wraps the timeout in its own class
             with pytest.raises(anthropic.APITimeoutError):
                 client.messages.create(**request_for(SCENARIOS["stall"]))
             assert time.monotonic() - started < 3

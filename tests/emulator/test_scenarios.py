@@ -63,8 +63,11 @@ def test_binds_loopback_only(emu):
     ],
 )
 def test_scenario_is_chosen_automatically(emu, extra, prompt, expected):
+    """With a model that does not think unless asked (models.yaml): its natural answer is
+    the scenario's, block for block."""
     body = {
         **request_for(SCENARIOS["text"]),
+        "model": "claude-sonnet-4-6",
         "messages": [{"role": "user", "content": prompt}],
         **extra,
     }
@@ -77,6 +80,7 @@ def test_scenario_is_chosen_automatically(emu, extra, prompt, expected):
 def test_tools_with_thinking_think_then_call(emu):
     body = {
         **request_for(SCENARIOS["text"]),
+        "model": "claude-sonnet-4-6",
         "tools": [WEATHER_TOOL],
         "thinking": {"type": "enabled", "budget_tokens": 1024},
     }

@@ -130,7 +130,7 @@ def test_what_the_events_guide_says_the_sdk_does_with_unknown_types(sdk_client):
     from anthropic.types import TextBlock
 
     request = {
-        "model": "claude-sonnet-4-6",
+        "model": "claude-sonnet-5-5",
         "max_tokens": 256,
         "messages": [{"role": "user", "content": "Hi"}],
     }
@@ -151,7 +151,7 @@ def test_what_the_tool_use_guide_says_about_invalid_input(sdk_client):
     """docs/guides/tool-use.md: the helper raises ValueError on input that is not JSON;
     the raw stream does not; a tool cut by max_tokens ends with stop_reason max_tokens."""
     request = {
-        "model": "claude-sonnet-4-6",
+        "model": "claude-sonnet-5-5",
         "max_tokens": 256,
         "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],
         "messages": [{"role": "user", "content": "Weather?"}],
@@ -173,7 +173,7 @@ def test_thinking_blocks_must_come_back_unchanged(sdk_client):
 
     sdk = sdk_client(None)  # natural answers: thinking and a call, then text
     request = {
-        "model": "claude-sonnet-4-6",
+        "model": "claude-sonnet-4-6",  # `enabled` thinking: a model that takes it
         "max_tokens": 2048,
         "thinking": {"type": "enabled", "budget_tokens": 1024},
         "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}],

@@ -11,7 +11,7 @@ import httpx2
 
 from streamdocs import sdk_internals
 from streamdocs.paths import rel
-from streamdocs.sdk_types import annotation_text, resolve
+from streamdocs.sdk_types import annotation_text
 from streamdocs.site.tables import Table, column, name_of, read_table
 from tests.reference.common import (
     API_PAGES,
@@ -157,24 +157,6 @@ def test_deprecated_aliases_match_the_sdk():
             if name_of(row[same]) != sdk[name_of(row[0])].__name__
         ],
     )
-
-
-def test_mid_stream_exceptions_exist_with_their_parents():
-    """The Parent column means the direct base, not any ancestor."""
-    table = read_table(EXCEPTIONS_PAGE, "During the stream")
-    parent = column(table, "Parent")
-    mismatches = []
-    for row in table.rows:
-        name, base = name_of(row[0]), name_of(row[parent])
-        cls, base_cls = resolve(name), resolve(base)
-        if cls is None or base_cls is None:
-            mismatches.append(f"{table.where(name)}: {name} or {base} does not exist")
-        elif base_cls not in cls.__bases__:
-            direct = ", ".join(f"`{b.__module__}.{b.__name__}`" for b in cls.__bases__)
-            mismatches.append(
-                f"{table.where(name)}: Parent is {row[parent]}, the direct base is {direct}"
-            )
-    assert_cells(table, mismatches)
 
 
 # --- api/*.md (mkdocstrings) ---------------------------------------------------------------------

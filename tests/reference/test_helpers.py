@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from anthropic.lib.streaming import AsyncMessageStream, MessageStream
@@ -25,8 +26,9 @@ def public_members(cls) -> dict[str, tuple[str, str, bool]]:
     for name, value in vars(cls).items():
         if name.startswith("_"):
             continue
-        if isinstance(value, property):
-            ret = annotation_text(value.fget.__annotations__.get("return", "?"))
+        if isinstance(value, property | functools.cached_property):
+            getter = value.fget if isinstance(value, property) else value.func
+            ret = annotation_text(getter.__annotations__.get("return", "?"))
             members[name] = ("property", ret, False)
         elif inspect.isfunction(value):
             ret = annotation_text(value.__annotations__.get("return", "?"))

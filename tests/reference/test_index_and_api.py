@@ -45,7 +45,11 @@ CHECKED: dict[tuple[str, str], dict[str, str]] = {
         "`error_code`": "",
     },
     ("exceptions.md", "Deprecated aliases"): {"Alias": "", "Same class as": ""},
-    ("exceptions.md", "During the stream"): {"Exception": "", "Parent": "the direct base"},
+    ("exceptions.md", "During the stream"): {
+        "How you read the stream": "",
+        "The connection drops": "a live run",
+        "Nothing arrives for longer than the read timeout": "a live run",
+    },
 }
 
 

@@ -40,3 +40,23 @@ def test_setup_names_credential_sources_the_sdk_reads():
     assert not unknown, f"docs/setup.md names {unknown}, which anthropic/_client.py never reads"
     sample = (SNIPPETS / "check_setup.py").read_text(encoding="utf-8")
     assert "os.environ" not in sample, "check_setup.py checks a variable: let the SDK look"
+
+
+def test_a_named_profile_that_cannot_be_loaded_fails_when_the_client_is_built(
+    monkeypatch, tmp_path
+):
+    """Issue 23: missing credentials fail two ways; the pages and samples name both."""
+    changes = environment.overlay({"ANTHROPIC_PROFILE": "nowhere"}, tmp_path)
+    environment.apply(changes, monkeypatch.setenv, monkeypatch.delenv)
+    with pytest.raises(anthropic.CredentialsError, match="nowhere"):
+        anthropic.Anthropic()
+    assert issubclass(anthropic.CredentialsError, anthropic.AnthropicError)
+    says(
+        "reference/exceptions.md",
+        "raises `anthropic.CredentialsError` (an `AnthropicError`) when the client is created",
+    )
+    says("complete-example.md", "raises `anthropic.CredentialsError` when the client is built")
+    for sample in ("complete_example.py", "check_setup.py"):
+        source = (SNIPPETS / sample).read_text(encoding="utf-8")
+        assert "except anthropic.CredentialsError" in source, f"snippets/{sample}"
+        assert "except TypeError" in source, f"snippets/{sample}"

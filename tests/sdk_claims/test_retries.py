@@ -46,8 +46,9 @@ def test_nothing_is_retried_once_a_200_stream_has_started():
     body = Body([sse(START, *text_block(0, "Half"))], httpx2.RemoteProtocolError("cut"))
     sent: list = []
     client = client_serving(body, sent=sent, max_retries=2)
-    with pytest.raises(httpx2.RemoteProtocolError):
+    with pytest.raises(anthropic.APIConnectionError) as raised:
         with client.messages.stream(**REQUEST) as stream:
             stream.until_done()
     assert len(sent) == 1
+    assert isinstance(raised.value.__cause__, httpx2.RemoteProtocolError)
     says("complete-example.md", "Nothing is retried once a 200 response has started")

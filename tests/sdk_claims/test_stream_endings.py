@@ -26,12 +26,15 @@ def test_a_clean_early_end_raises_nothing_and_leaves_stop_reason_none():
     never_says("troubleshooting/errors.md", "closed before `message_stop`")
 
 
-def test_a_cut_before_message_start_is_already_a_raw_transport_error():
+def test_a_cut_before_message_start_is_not_retried():
     """Finding 11: the boundary is the 200 response, not the first event."""
-    client = client_serving(Body([b""], httpx2.RemoteProtocolError("cut")), max_retries=2)
+    sent: list = []
+    body = Body([b""], httpx2.RemoteProtocolError("cut"))
+    client = client_serving(body, sent=sent, max_retries=2)
     with client.messages.stream(**REQUEST) as stream:  # the 200 arrived: nothing raised yet
-        with pytest.raises(httpx2.RemoteProtocolError):
+        with pytest.raises(anthropic.APIConnectionError):
             stream.until_done()
+    assert len(sent) == 1
     says("reference/exceptions.md", "Once the `200` response has arrived")
     never_says("reference/exceptions.md", "Once the first event has arrived")
 
@@ -98,6 +101,9 @@ def test_get_final_message_after_break_outside_the_block_is_a_bad_file_descripto
         with client.messages.stream(**request) as stream:
             for _ in stream.text_stream:
                 break
-        with pytest.raises(httpx2.ReadError, match="Bad file descriptor"):
+        with pytest.raises(anthropic.APIConnectionError, match="Bad file descriptor"):
             stream.get_final_message()
-    says("guides/python-sync.md", "httpx2.ReadError: [Errno 9] Bad file descriptor")
+    says(
+        "guides/python-sync.md",
+        "`anthropic.APIConnectionError: Connection to ... failed: [Errno 9] Bad file descriptor`",
+    )

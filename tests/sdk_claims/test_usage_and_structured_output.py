@@ -119,7 +119,7 @@ def test_cache_fields_and_ttls_the_page_names():
 def test_after_a_mid_stream_failure_the_snapshot_has_only_message_start_usage():
     start = cached_start(input_tokens=18, output_tokens=1, cache_read_input_tokens=0)
     body = Body([sse(start, *text_block(0, "Half of it"))], httpx2.RemoteProtocolError("cut"))
-    with pytest.raises(httpx2.RemoteProtocolError):
+    with pytest.raises(anthropic.APIConnectionError):
         with client_serving(body).messages.stream(**REQUEST) as stream:
             stream.until_done()
     snapshot = stream.current_message_snapshot

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from streamdocs import ts_types
+from streamdocs.paths import rel
 from streamdocs.site.tables import column, name_of, read_table
 from tests.reference.common import REFERENCE, assert_cells, assert_same_names
 
 PAGE = REFERENCE / "typescript.md"
-SOURCE = f"{ts_types.DEFINITIONS.relative_to(ts_types.MODULES.parent.parent)}"
+SOURCE = rel(ts_types.DEFINITIONS)
 
 
 def test_every_event_and_its_listener_arguments_match_the_sdk():

@@ -1,0 +1,91 @@
+"""The emulator holds for a second client: every complete answer, read by the TypeScript SDK
+(streamed through its helper and created without streaming, in one Node process), is the
+same message the Python SDK reads from it; also with events split across chunks and with a
+gzipped body, which Node's fetch reads differently from httpx."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import anthropic
+import pytest
+
+from streamdocs import node
+from streamdocs.emulator import Emulator
+from streamdocs.emulator.client import KEY, request_for
+from streamdocs.emulator.scenarios import SCENARIO_DIR, load_scenarios, shapes
+from streamdocs.paths import ROOT
+
+HARNESS = ROOT / "streamdocs" / "emulator" / "round_trip.mjs"
+SCENARIOS = {**load_scenarios(SCENARIO_DIR), **shapes(load_scenarios())}
+COMPLETE = sorted(
+    name
+    for name, s in SCENARIOS.items()
+    if all(r.error is None and r.interrupt is None for r in s.replies)
+)
+
+
+def typescript_reads(runs: list[tuple[str, dict]]) -> list[dict]:
+    """What the TypeScript SDK makes of each (url, request): streamed, created, text."""
+    env = node.env({"PATH": os.environ["PATH"], "ANTHROPIC_API_KEY": KEY, "HOME": "/nonexistent"})
+    result = subprocess.run(
+        [node.executable(), str(HARNESS)],
+        input=json.dumps([{"url": url, "request": request} for url, request in runs]),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"the TypeScript SDK failed:\n{result.stderr}"
+    return json.loads(result.stdout)
+
+
+# An answer no helper reads: a tool input that is not JSON fails the stream when its block
+# stops, in TypeScript with this error (Python's helper raises ValueError).
+FAILS_IN_TYPESCRIPT = {"tool_use_invalid_json": "AnthropicError: Unexpected token"}
+
+
+def plain(value):
+    """A message as JSON, without the fields one SDK leaves out and the other sends as null."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def python_reads(url: str, request: dict) -> tuple[dict, dict, str]:
+    with anthropic.Anthropic(base_url=url, api_key=KEY, max_retries=0) as client:
+        with client.messages.stream(**request) as stream:
+            text = "".join(stream.text_stream)
+            streamed = stream.get_final_message()
+        created = client.messages.create(**request)
+    dump = {"mode": "json", "exclude_unset": True, "warnings": False}
+    return streamed.model_dump(**dump), created.model_dump(**dump), text
+
+
+@pytest.mark.parametrize(
+    "delivery", [{}, {"chunk_size": 7}], ids=["whole events", "events split every 7 bytes"]
+)
+def test_typescript_reads_the_same_message_as_python(delivery):
+    with Emulator(**delivery) as emu:
+        runs = [(emu.base_url(name), request_for(SCENARIOS[name])) for name in COMPLETE]
+        typescript = typescript_reads(runs)
+        problems = []
+        for name, (url, request), ts in zip(COMPLETE, runs, typescript, strict=True):
+            if name in FAILS_IN_TYPESCRIPT or "error" in ts:
+                if not ts.get("error", "").startswith(FAILS_IN_TYPESCRIPT.get(name, "-")):
+                    problems.append(f"{name}: TypeScript read {ts}")
+                continue
+            streamed, created, text = python_reads(url, request)
+            for how, python, theirs in (("streamed", streamed, ts["streamed"]),
+                                         ("created", created, ts["created"])):  # fmt: skip
+                if plain(python) != plain(theirs):
+                    problems.append(f"{name} ({how}):\n  Python     {plain(python)}\n"
+                                    f"  TypeScript {plain(theirs)}")  # fmt: skip
+            if text != ts["text"]:
+                problems.append(f"{name}: text events {ts['text']!r}, Python {text!r}")
+    assert COMPLETE and not problems, "\n".join(problems)

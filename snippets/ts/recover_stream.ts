@@ -16,8 +16,8 @@ function generation(model: string): [number, number] {
   return [major ?? 0, minor ?? 0];
 }
 
-// What broke: the error's type (`overloaded_error`), else the innermost
-// cause of a network error (`SocketError: other side closed`).
+// What broke: the error's type (`overloaded_error`), else the error and
+// the innermost cause of a network error (`APIConnectionError (SocketError)`).
 function describe(err: AnthropicError): string {
   if (err instanceof Anthropic.APIError && err.type) return err.type;
   let cause: unknown = err;
@@ -25,7 +25,7 @@ function describe(err: AnthropicError): string {
     cause = cause.cause;
   }
   const inner = cause as Error;
-  return inner === err ? err.message : `${inner.name}: ${inner.message}`;
+  return inner === err ? err.message : `${err.name} (${inner.name})`;
 }
 
 // --8<-- [start:request]

@@ -173,34 +173,40 @@ def run_node(
 def run_node_app(
     case: Case, env: dict[str, str], patches: tuple[str, ...] = ("no-retry-wait",)
 ) -> Run:
-    """Start a TypeScript server sample as a reader does (`node relay_app.ts`, PORT=0: any
-    free port, which it prints), POST the case's request, and return the body it streams.
-    The POST goes over a plain socket (h11), out of reach of vcrpy's patched clients."""
+    """Start a TypeScript server sample as a reader does (`node relay_app.ts`), POST the
+    case's request, and return the body it streams (a 4xx or 5xx is exit 1)."""
+    with node_server(case.snippet, env, patches) as (port, printed):
+        if port is None:
+            return Run(printed(), 1, crash=printed().strip()[-300:] or "no server")
+        status, body = post_json(port, case.path, case.request)
+    output = printed()
+    crash = output.strip() if "\nNode.js v" in output else None
+    return Run(body, 0 if 200 <= status < 300 else 1, crash, stdout=body)
+
+
+@contextlib.contextmanager
+def node_server(path: Path, env: dict[str, str], patches: tuple[str, ...] = ()):
+    """`node path` with PORT=0 (any free port, which a server sample prints on its first
+    line): yields (its port, or None if it printed none; a function returning what it
+    printed, once it has been stopped). The POSTs to it go over a plain socket (h11),
+    out of reach of vcrpy's patched clients."""
     from streamdocs import node
 
     environ = {**node.env(env), "PORT": "0", "STREAMDOCS_NODE_PATCHES": ",".join(patches)}
-    command = [node.executable(environ), "--import", NODE_PATCHES.as_uri(), str(case.snippet)]
+    command = [node.executable(environ), "--import", NODE_PATCHES.as_uri(), str(path)]
     process = subprocess.Popen(
-        command,
-        env=environ,
-        cwd=case.snippet.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+        command, env=environ, cwd=path.parent, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    printed: list[str] = []
+    first = process.stdout.readline()
+    printed.append(first)
+    found = re.search(r"http://127\.0\.0\.1:(\d+)", first)
     try:
-        first = process.stdout.readline()
-        found = re.search(r"http://127\.0\.0\.1:(\d+)", first)
-        if not found:
-            process.kill()
-            rest = process.communicate(timeout=10)[0]
-            return Run(first + rest, process.wait(), crash=(first + rest).strip()[-200:])
-        status, body = post_json(int(found[1]), case.path, case.request)
+        yield (int(found[1]) if found else None), lambda: "".join(printed)
     finally:
         process.terminate()
-        printed = process.communicate(timeout=10)[0]
-    crash = printed.strip() if "\nNode.js v" in printed else None
-    return Run(body, 0 if 200 <= status < 300 else 1, crash, stdout=body)
+        printed.append(process.communicate(timeout=10)[0])
 
 
 def post_json(port: int, path: str, data, timeout: float = 30) -> tuple[int, str]:

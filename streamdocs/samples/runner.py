@@ -143,11 +143,13 @@ def run_node(
     *args: str,
     patches: tuple[str, ...] = ("no-retry-wait",),
     timeout: float = 60,
+    separate: bool = False,
 ) -> Run:
     """`node path args`, as a reader runs a TypeScript sample (Node strips the types), with
     `env` (its ANTHROPIC_BASE_URL says where requests go) and the test-only `patches`
     loaded first (node_patches.mjs). Output is stdout and stderr in one pipe, so in the
-    order a terminal shows them; an uncaught exception is `crash` (`Name: message`)."""
+    order a terminal shows them (`separate`: two pipes, output = stdout then stderr, for
+    a test that reads stdout alone); an uncaught exception is `crash` (`Name: message`)."""
     from streamdocs import node
 
     environ = node.env(env)
@@ -158,16 +160,16 @@ def run_node(
         env=environ,
         cwd=path.parent,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.PIPE if separate else subprocess.STDOUT,
         text=True,
         timeout=timeout,
         check=False,
     )
-    output, crash = result.stdout, None
+    output, crash = result.stdout + (result.stderr or ""), None
     if result.returncode and output.rstrip().endswith(f"Node.js {node_version_line()}"):
         found = _NODE_CRASH.search(output)
         crash = found["error"].strip() if found else output.strip().splitlines()[0]
-    return Run(output, result.returncode, crash, stdout=output)
+    return Run(output, result.returncode, crash, stdout=result.stdout)
 
 
 def run_node_app(

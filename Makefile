@@ -17,7 +17,7 @@ TS_READY := snippets/ts/node_modules/.package-lock.json
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium libatomic curl nginx
 
-.PHONY: help serve demo build zensical test tools lint record record-live outputs bench lock clean audit screenshots
+.PHONY: help serve demo build zensical test tools lint record record-live outputs bench lock lock-ts clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -104,6 +104,10 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that pa
 	  --python-platform x86_64-manylinux_2_28 $(if $(UPGRADE),--upgrade-package $(UPGRADE)) \
 	  -o requirements.lock
 	rm -rf .lock-env
+
+# The TypeScript samples' SDK, moved the same way in snippets/ts (npm, the pinned Node).
+lock-ts: $(TS_READY) ## Move @anthropic-ai/sdk in snippets/ts/package-lock.json to its newest release
+	$(BIN)/python -m streamdocs.node upgrade @anthropic-ai/sdk
 
 clean: ## Remove the environment and build output
 	rm -rf $(VENV) site site-zensical .cache .pytest_cache

@@ -8,7 +8,8 @@ own module search path). Its npm installs snippets/ts/package-lock.json: the SDK
 compiler (`tsc`) and the formatter (`prettier`), each pinned.
 
 `python -m streamdocs.node ci` installs snippets/ts/node_modules when the lock changed
-(`make test` runs it); `python -m streamdocs.node version` prints what the samples run on.
+(`make test` runs it); `version` prints what the samples run on; `upgrade NAME` moves one
+package to its newest release (`make lock-ts`, which the SDK bump workflow runs).
 """
 
 from __future__ import annotations
@@ -108,6 +109,21 @@ def ci(force: bool = False) -> None:
     subprocess.run(command, cwd=PROJECT, env=env(), check=True)
 
 
+def upgrade(package: str) -> str:
+    """Move `package` in snippets/ts to its newest release, pinned exactly in package.json
+    and the lock (the SDK bump workflow's npm step); returns the version it now has."""
+    command = [
+        *npm_command(),
+        "install",
+        "--save-exact",
+        "--no-audit",
+        "--no-fund",
+        f"{package}@latest",
+    ]
+    subprocess.run(command, cwd=PROJECT, env=env(), check=True)
+    return package_version(package)
+
+
 def tool(name: str) -> list[str]:
     """A pinned tool of the samples' project (`tsc`, `prettier`), run by our node."""
     scripts = {
@@ -123,8 +139,10 @@ def main(argv: list[str]) -> int:
             ci()
         elif argv == ["version"]:
             print(f"node {version()}, @anthropic-ai/sdk {sdk_version()}")
+        elif len(argv) == 2 and argv[0] == "upgrade":
+            print(f"{argv[1]} {upgrade(argv[1])}")
         else:
-            print("usage: python -m streamdocs.node {ci,version}", file=sys.stderr)
+            print("usage: python -m streamdocs.node {ci,version,upgrade NAME}", file=sys.stderr)
             return 2
     except Missing as missing:
         print(missing, file=sys.stderr)

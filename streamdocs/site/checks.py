@@ -235,8 +235,8 @@ def unused_cassettes(root: Path, cases, bespoke: set[str]) -> list[str]:
     replayed = {case.name for case in cases if case.uses_api} | bespoke
     silent = {case.name for case in cases if not case.uses_api}
     problems = []
-    for path in sorted((root / "cassettes").glob("*.yaml")):
-        name = path.stem
+    for path in sorted((root / "cassettes").rglob("*.yaml")):
+        name = path.relative_to(root / "cassettes").with_suffix("").as_posix()  # ts/<name> too
         if name in replayed:
             continue
         if name in silent:

@@ -66,7 +66,7 @@ test: tools $(ENV_READY) $(TS_READY) lint ## Run every check CI runs
 
 record: $(ENV_READY) $(TS_READY) ## Re-record every cassette (NAME=sample: only that one), then rewrite outputs and the matrix
 	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q $(if $(NAME),--sample $(NAME))
-	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_paced_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
 
 # With ANTHROPIC_API_KEY: every cassette again from the live API (RECORD_MODEL answers in
 # place of the samples' model; LIVE_API_URL points elsewhere), replayed, and a report of
@@ -75,7 +75,7 @@ record-live: $(ENV_READY) $(TS_READY) ## Re-record against the live API (needs A
 	$(BIN)/python -m streamdocs.recording.live --report live-report.md
 
 outputs: $(ENV_READY) $(TS_READY) ## Rewrite snippets/output/*.txt from the cassettes, and the answer-matrix page
-	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_paced_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
 
 bench: $(ENV_READY) $(TS_READY) ## Print timing figures (setup, suite, per sample, build)
 	$(BIN)/python -m streamdocs.bench

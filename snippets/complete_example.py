@@ -14,7 +14,7 @@ PROMPT = "Write a short poem about a developer who finally fixed a bug."
 
 
 def main() -> int:
-    received: list[str] = []  # everything printed, kept if the stream fails
+    received: list[str] = []  # all text printed, kept if the stream fails
     message = None
 
     try:

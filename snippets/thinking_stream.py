@@ -1,5 +1,6 @@
-"""Stream a response with extended thinking: thinking deltas (if it
-thinks), then text."""
+"""Stream a response with extended thinking: the thinking text (if it
+thinks), then the answer. "summarized" asks for the thinking text, which
+claude-sonnet-5-5 otherwise omits."""
 
 import anthropic
 
@@ -8,7 +9,7 @@ client = anthropic.Anthropic()
 with client.messages.stream(
     model="claude-sonnet-5-5",
     max_tokens=4096,
-    thinking={"type": "adaptive"},
+    thinking={"type": "adaptive", "display": "summarized"},
     messages=[{"role": "user", "content": "What is 27 * 453?"}],
 ) as stream:
     for event in stream:

@@ -26,7 +26,7 @@ for _ in range(5):  # a turn limit: the model may keep calling the tool
     with client.messages.stream(
         model="claude-sonnet-5-5",
         max_tokens=4096,
-        thinking={"type": "adaptive"},
+        thinking={"type": "adaptive", "display": "summarized"},
         tools=TOOLS,
         messages=messages,
     ) as stream:

@@ -9,6 +9,9 @@ OUTPUTS = SNIPPETS / "output"
 TYPESCRIPT = SNIPPETS / "ts"  # the TypeScript samples: their own npm project (streamdocs/node.py)
 CASSETTES = ROOT / "cassettes"
 DOCS = ROOT / "docs"
+ANSWER_MATRIX = DOCS / "reference" / "answer-matrix.md"
+# Everything `make record` rewrites: the bump workflow's pull request carries all of it.
+RECORDED = (CASSETTES, OUTPUTS, ANSWER_MATRIX)
 
 
 def page_url(page: str | Path) -> str:

@@ -20,7 +20,7 @@ import trustme
 
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenarios, shapes
-from streamdocs.paths import DOCS, SNIPPETS, rel
+from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
 from streamdocs.samples import matrix, runner
 from streamdocs.samples.cases import SPECIAL, Case, typescript_samples
 from streamdocs.site.tables import tables
@@ -33,7 +33,7 @@ CELLS = [
     for name, shape in SHAPES.items()
     if matrix.compatible(shape, sample.request)
 ]
-PAGE = DOCS / "reference" / "answer-matrix.md"
+PAGE = ANSWER_MATRIX
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
 COLUMNS = ("completes (exit 0)", "stops with a message", "raises")
 

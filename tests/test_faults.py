@@ -51,7 +51,7 @@ def test_complete_example_survives(runs, fault):
         f"{SAMPLE} exited {run.exit_code} on scenario {fault.scenario}, expected "
         f"{fault.exit_code}. It printed:\n{run.output}"
     )
-    assert fault.message in run.output, (
+    assert fault.message in run.said, (
         f"{SAMPLE} on scenario {fault.scenario} did not say {fault.message!r}. "
         f"It printed:\n{run.output}"
     )

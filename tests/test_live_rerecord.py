@@ -21,7 +21,7 @@ from streamdocs.recording import live as live_rerecord
 from streamdocs.samples.cases import all_cases
 
 STAND_IN_KEY = "sk-ant-live-stand-in"  # the emulator wants an sk-ant- key
-CHEAP = "claude-haiku-4-5"
+CHEAP = "claude-haiku-5-5"
 NOWHERE = "http://127.0.0.1:9"  # a closed port: anything proxied fails at once
 
 

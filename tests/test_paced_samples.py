@@ -28,3 +28,9 @@ def test_the_mask_hides_numbers_of_time_only():
     assert runner.masked(line) == (
         "time to first token: # s; after it: 17 tokens in # s (# tokens/s)"
     )
+
+
+def test_outputs_keep_no_loopback_port():
+    said = "Stream failed: Request to 127.0.0.1:41035 timed out after 1s"
+    assert runner.unvarying(said) == "Stream failed: Request to 127.0.0.1:PORT timed out after 1s"
+    assert runner.masked(said) == runner.unvarying(said)

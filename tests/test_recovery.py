@@ -98,7 +98,7 @@ def test_the_answer_comes_out_whole_wherever_it_breaks(run, emulator, model, kin
 def test_the_api_rejects_the_wrong_form_and_trailing_whitespace(emulator):
     client = anthropic.Anthropic(base_url=emulator.url, api_key=matrix.KEY, max_retries=0)
     ask = {"role": "user", "content": "How do I recover when a stream breaks?"}
-    with pytest.raises(anthropic.BadRequestError, match="Prefilling"):
+    with pytest.raises(anthropic.BadRequestError, match="assistant message prefill"):
         client.messages.create(
             model="claude-sonnet-5-5",
             max_tokens=64,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import anthropic
-import httpx2
 import pytest
 
 from streamdocs import sdk_internals
@@ -54,12 +53,20 @@ def test_a_stall_longer_than_the_limit_gives_up_and_keeps_the_text(run, shape):
     assert seconds < 1.8, "it gave up at the limit, not at the end of the 2 s stall"
 
 
+def test_a_model_thinking_silently_is_not_given_up_on(run):
+    """Its thoughts omitted, only pings arrive for 2 s inside the thinking block: longer
+    than the watchdog's limit, which does not apply while a thinking block is open."""
+    result, seconds = run("thinking_silently", idle=0.5)
+    assert result.exit_code == 0, result.output
+    assert TEXT in result.stdout and seconds >= 2
+
+
 def test_pings_keep_a_read_timeout_from_firing(emulator):
     """Why a read timeout alone is not enough: the pinging stall never trips it."""
     client = anthropic.Anthropic(
         base_url=emulator.base_url("stall_with_pings"),
         api_key=matrix.KEY,
-        timeout=httpx2.Timeout(5.0, read=0.5),
+        timeout=anthropic.Timeout(5.0, read=0.5),
     )
     request = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": [
         {"role": "user", "content": "Write a haiku about the sea."}]}  # fmt: skip
@@ -68,8 +75,8 @@ def test_pings_keep_a_read_timeout_from_firing(emulator):
     silent = anthropic.Anthropic(
         base_url=emulator.base_url("stall"),
         api_key=matrix.KEY,
-        timeout=httpx2.Timeout(5.0, read=0.5),
+        timeout=anthropic.Timeout(5.0, read=0.5),
     )
-    with pytest.raises(httpx2.ReadTimeout):
+    with pytest.raises(anthropic.APITimeoutError):
         with silent.messages.stream(**request) as stream:
             "".join(stream.text_stream)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from streamdocs.paths import ROOT
+from streamdocs.paths import RECORDED, ROOT, rel
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 TARGETS = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), re.M))
@@ -82,3 +82,17 @@ def test_there_are_the_workflows_the_readme_names():
     assert {"test.yml", "deploy.yml", "audit.yml", "sdk-bump.yml", "live-rerecord.yml"} <= names
     for name in names:
         assert f".github/workflows/{name}" in readme, f"README does not mention {name}"
+
+
+def test_the_bump_pull_request_carries_everything_make_record_rewrites():
+    """Issue 23: it left out the answer-matrix page, which `make record` regenerates."""
+    [bump] = [path for path in WORKFLOWS if path.name == "sdk-bump.yml"]
+    steps = [step for job in load(bump)["jobs"].values() for step in job["steps"]]
+    [opened] = [s for s in steps if "create-pull-request" in s.get("uses", "")]
+    carried = set(opened["with"]["add-paths"].split())
+    missing = [
+        rel(path)
+        for path in RECORDED
+        if (rel(path) + "/**" if path.is_dir() else rel(path)) not in carried
+    ]
+    assert not missing, f"sdk-bump.yml's pull request leaves out {missing}: add them to add-paths"

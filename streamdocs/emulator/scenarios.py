@@ -312,11 +312,14 @@ def choose(scenarios: dict[str, Scenario], body: dict[str, Any], headers: dict[s
         return "unknown_model"
     if last_user_turn_has_tool_result(body) and AFTER_TOOL_RESULT in scenarios:
         return AFTER_TOOL_RESULT
+    # asked to think: the thinking scenarios; a model that thinks on its own gets the plain
+    # one with a thinking block first (server: wire.thought_first)
+    asked_to_think = (body.get("thinking") or {}).get("type") in ("enabled", "adaptive")
     if client_tools(body) and tool_choice(body) != "none":
-        return "thinking_tool_use" if models.thinks(body) else "tool_use"
+        return "thinking_tool_use" if asked_to_think else "tool_use"
     if "web_search" in server_tools(body) and WEB_SEARCH in scenarios:
         return WEB_SEARCH
-    if (body.get("thinking") or {}).get("type") in ("enabled", "adaptive"):
+    if asked_to_think:
         return "thinking"
     prompt = last_user_prompt(body)
     for name, scenario in scenarios.items():

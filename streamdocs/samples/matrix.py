@@ -193,7 +193,7 @@ def verdict(sample: Sample, shape: str, facts: Facts, run: Run, prints_text: boo
         return []  # a sample that does not handle errors may raise; its page links the fix
     out = run.output
     # a stall shorter than the sample's own read timeout is no failure to it
-    waited = facts.failure == "stall" and run.exit_code == 0 and not sample.handles_errors
+    waited = facts.failure == "stall" and run.exit_code == 0
     succeeded = facts.failure is None or waited
     if succeeded:
         if run.exit_code != 0:

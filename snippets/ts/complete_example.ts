@@ -10,8 +10,10 @@ const PROMPT =
   "Write a short poem about a developer who finally fixed a bug.";
 // The longest silence between two events before giving up. The SDK's
 // `timeout` only covers the wait for the response's headers, and Node's
-// fetch waits 300 s for a body that has gone quiet.
-const IDLE_SECONDS = Number(process.argv[2] ?? 60);
+// fetch waits 300 s for a body that has gone quiet. Not while the model
+// thinks without sending its thoughts: that can take longer.
+const IDLE_SECONDS = Number(process.argv[2]) || 60;
+const THINKING = ["thinking", "redacted_thinking"];
 
 const client = new Anthropic();
 let received = ""; // everything printed so far, kept if the stream fails
@@ -42,15 +44,25 @@ async function main(): Promise<number> {
     messages: [{ role: "user", content: PROMPT }],
   });
   let stalled = false;
+  let thinking = false;
   let watchdog: NodeJS.Timeout | undefined;
   const rearm = () => {
     clearTimeout(watchdog);
+    if (thinking) return;
     watchdog = setTimeout(() => {
       stalled = true;
       stream.abort();
     }, IDLE_SECONDS * 1000);
   };
-  stream.on("connect", rearm).on("streamEvent", rearm);
+  stream.on("connect", rearm);
+  stream.on("streamEvent", (event) => {
+    if (event.type === "content_block_start") {
+      thinking = THINKING.includes(event.content_block.type);
+    } else if (event.type === "content_block_stop") {
+      thinking = false;
+    }
+    rearm();
+  });
   stream.on("text", (text) => {
     received += text;
     process.stdout.write(text);

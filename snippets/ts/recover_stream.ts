@@ -17,7 +17,7 @@ function generation(model: string): [number, number] {
 }
 
 // What broke: the error's type (`overloaded_error`), else the error and
-// the innermost cause of a network error (`APIConnectionError (SocketError)`).
+// the innermost cause of a network error (`APIConnectionError (...)`).
 function describe(err: AnthropicError): string {
   if (err instanceof Anthropic.APIError && err.type) return err.type;
   let cause: unknown = err;

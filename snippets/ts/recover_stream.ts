@@ -88,11 +88,11 @@ for (let attempt = 0; attempt < ATTEMPTS && !message; attempt++) {
 }
 // --8<-- [end:stream]
 
-if (!message) {
-  console.error(
-    `\nGave up after ${ATTEMPTS} attempts (${shown.length} characters).`,
-  );
-  process.exit(1);
+if (message) {
+  console.log(held);
+  console.log(`\nstop_reason: ${message.stop_reason}`);
+} else {
+  const count = `${ATTEMPTS} attempts (${shown.length} characters)`;
+  console.error(`\nGave up after ${count}.`);
+  process.exitCode = 1;
 }
-console.log(held);
-console.log(`\nstop_reason: ${message.stop_reason}`);

@@ -1,5 +1,5 @@
 // The TypeScript SDK's side of tests/emulator/test_typescript_round_trips.py: read
-// [{url, request}] as JSON on stdin; for each, stream the request with the helper
+// [{url, request, retries?}] as JSON on stdin; for each, stream the request with the helper
 // (`messages.stream()`, its text events joined) and send it again without streaming
 // (`messages.create()`); print [{streamed, created, text}] as JSON on stdout, or
 // [{error}] for a run the SDK fails (its error's name and message).
@@ -9,8 +9,8 @@ const { default: Anthropic } = await import(sdk.href);
 let input = "";
 for await (const chunk of process.stdin) input += chunk;
 const results = [];
-for (const { url, request } of JSON.parse(input)) {
-  const client = new Anthropic({ baseURL: url, apiKey: process.env.ANTHROPIC_API_KEY, maxRetries: 0 });
+for (const { url, request, retries } of JSON.parse(input)) {
+  const client = new Anthropic({ baseURL: url, apiKey: process.env.ANTHROPIC_API_KEY, maxRetries: retries ?? 0 });
   try {
     const stream = client.messages.stream(request);
     let text = "";

@@ -17,6 +17,7 @@ from streamdocs.emulator import Emulator
 from streamdocs.emulator.client import KEY, request_for
 from streamdocs.emulator.scenarios import SCENARIO_DIR, load_scenarios, shapes
 from streamdocs.paths import ROOT
+from streamdocs.samples import runner
 
 HARNESS = ROOT / "streamdocs" / "emulator" / "round_trip.mjs"
 SCENARIOS = {**load_scenarios(SCENARIO_DIR), **shapes(load_scenarios())}
@@ -27,12 +28,13 @@ COMPLETE = sorted(
 )
 
 
-def typescript_reads(runs: list[tuple[str, dict]]) -> list[dict]:
+def typescript_reads(runs: list[tuple[str, dict]], retries: int = 0) -> list[dict]:
     """What the TypeScript SDK makes of each (url, request): streamed, created, text."""
     env = node.env({"PATH": os.environ["PATH"], "ANTHROPIC_API_KEY": KEY, "HOME": "/nonexistent"})
+    env["STREAMDOCS_NODE_PATCHES"] = "no-retry-wait"  # retries as usual, without the wait
     result = subprocess.run(
-        [node.executable(), str(HARNESS)],
-        input=json.dumps([{"url": url, "request": request} for url, request in runs]),
+        [node.executable(), "--import", runner.NODE_PATCHES.as_uri(), str(HARNESS)],
+        input=json.dumps([{"url": u, "request": r, "retries": retries} for u, r in runs]),
         capture_output=True,
         text=True,
         env=env,
@@ -89,3 +91,14 @@ def test_typescript_reads_the_same_message_as_python(delivery):
             if text != ts["text"]:
                 problems.append(f"{name}: text events {ts['text']!r}, Python {text!r}")
     assert COMPLETE and not problems, "\n".join(problems)
+
+
+def test_the_emulator_numbers_the_typescript_sdks_retries():
+    """The SDK's retry-count header, which the emulator numbers attempts by, comes from
+    the TypeScript SDK too: a 429, then the answer."""
+    with Emulator() as emu:
+        url = emu.base_url("rate_limit_then_success")
+        [read] = typescript_reads([(url, request_for(SCENARIOS["text"]))], retries=2)
+        counts = [r["headers"].get("x-stainless-retry-count") for r in emu.requests]
+    assert "error" not in read, read
+    assert counts[:2] == ["0", "1"], counts

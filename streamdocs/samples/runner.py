@@ -331,6 +331,7 @@ def check_output(
     """Compare with the expected output the page shows, or rewrite it (`make outputs`)."""
     actual = unvarying(actual)
     if update:
+        output_path.parent.mkdir(parents=True, exist_ok=True)  # snippets/output/ts/ too
         output_path.write_text(actual, encoding="utf-8")
         return
     if mask and output_path.exists():

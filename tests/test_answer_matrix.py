@@ -78,7 +78,7 @@ def run_cell(emulator, emulator_env, fast_sdk, node_cache):
     def run(sample: matrix.Sample, shape: str) -> runner.Run:
         case = SPECIAL.get(sample.name) or Case(sample.name, sample.path)
         # Node gets this environment (the emulator's URL), its SDK patched as `fast_sdk`
-        # patches Python's: no retry waits, stalls noticed after 1 s (node_patches.mjs)
+        # patches Python's: no retry waits, 1 s for the headers (node_patches.mjs)
         env = dict(os.environ, NODE_COMPILE_CACHE=node_cache) if case.typescript else curl_env
         with emulator.answering(shape):
             result = runner.run_case(case, catch=True, env=env, patches=runner.FAST)

@@ -1,7 +1,7 @@
 // Test runs of the TypeScript samples only: loaded with `node --import` before the sample
 // (streamdocs/samples/runner.py, run_node), the Node twin of streamdocs/sdk_internals.py's
-// patches. The one file that reaches into @anthropic-ai/sdk's internals and Node's fetch:
-// an SDK or Node bump that renames one of them fails here, by name.
+// patches. The one file that reaches into @anthropic-ai/sdk's internals: an SDK bump that
+// renames one of them fails here, by name.
 //
 // STREAMDOCS_NODE_PATCHES lists what to patch (comma-separated), then is removed from the
 // environment the sample sees:
@@ -9,9 +9,10 @@
 //   `retry-after` wait (BaseAnthropic.prototype.retryRequest): replayed and emulated
 //   429/529s need no real wait.
 // - "fast-timeouts": a client made without its own `timeout` waits 1 s for the response's
-//   headers instead of 10 minutes (BaseAnthropic.DEFAULT_TIMEOUT), and Node's fetch gives
-//   up on a body silent for 1 s instead of 300 s (undici's `bodyTimeout`, on the global
-//   dispatcher): what a stall does to a sample, in a test's time.
+//   headers instead of 10 minutes (BaseAnthropic.DEFAULT_TIMEOUT), as Python's clients
+//   get a 1 s read timeout. Once the headers are in, the SDK's timeout no longer applies
+//   and Node's fetch waits 300 s for a silent body: the matrix's 2 s stalls are waited
+//   out, as they would be.
 // - "linger": the process stays 1.5 s after the sample is done, so a test can see a
 //   connection closed by the SDK, not by the process ending (tests/test_typescript.py).
 const wanted = new Set((process.env.STREAMDOCS_NODE_PATCHES ?? "").split(",").filter(Boolean));
@@ -40,12 +41,6 @@ if (wanted.has("no-retry-wait")) {
 if (wanted.has("fast-timeouts")) {
   need(BaseAnthropic.DEFAULT_TIMEOUT === 600000, `BaseAnthropic.DEFAULT_TIMEOUT is ${BaseAnthropic.DEFAULT_TIMEOUT}, not 600000`);
   BaseAnthropic.DEFAULT_TIMEOUT = 1000;
-  new Response(""); // loads Node's fetch (undici), which installs its default dispatcher
-  const keys = [Symbol.for("undici.globalDispatcher.1"), Symbol.for("undici.globalDispatcher.2")];
-  const Agent = globalThis[keys[0]]?.constructor;
-  need(Agent?.name === "Agent", "Node's fetch installed no global undici Agent");
-  const agent = new Agent({ bodyTimeout: 1000 });
-  for (const key of keys) globalThis[key] = agent;
 }
 
 if (wanted.has("linger")) {

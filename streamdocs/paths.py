@@ -57,13 +57,17 @@ def copy_project(dest: Path, names: list[str]) -> Path:
     """Copy these top-level files and folders into dest: a scratch project a test may break."""
     import shutil
 
-    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
+    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache", "node_modules")
     for name in names:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=skip)
         else:
             shutil.copy(source, dest / name)
+    # the TypeScript samples' installed packages (80 MB) are linked, not copied
+    modules = TYPESCRIPT / "node_modules"
+    if "snippets" in names and modules.is_dir():
+        (dest / "snippets" / "ts" / "node_modules").symlink_to(modules)
     return dest
 
 

@@ -1,7 +1,7 @@
 // Stream a response end to end: live output, summary, and clean failures.
 //
 // Usage:
-//   export ANTHROPIC_API_KEY=...   # from the Claude Console, never in code
+//   export ANTHROPIC_API_KEY=...  # Claude Console; never in code
 //   node complete_example.ts [IDLE_SECONDS]
 import Anthropic from "@anthropic-ai/sdk";
 

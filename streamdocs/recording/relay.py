@@ -58,7 +58,9 @@ class Relay:
 
     async def forward(self, request: web.Request) -> web.Response:
         body = await request.read()
-        headers = {name: request.headers[name] for name in FORWARDED if name in request.headers}
+        # as the client spelled them: httpx2 then keeps its own defaults' order (a cassette
+        # lists the headers in the order they were sent)
+        headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED}
         self.received.append({"path": request.path, "headers": headers, "body": body})
         try:
             # vcrpy intercepts the synchronous client; a worker thread keeps the loop free

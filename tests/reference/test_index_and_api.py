@@ -45,6 +45,8 @@ CHECKED: dict[tuple[str, str], dict[str, str]] = {
         "`error_code`": "",
     },
     ("exceptions.md", "Deprecated aliases"): {"Alias": "", "Same class as": ""},
+    ("typescript.md", "Events"): {"Event": "", "Listener arguments": ""},
+    ("typescript.md", "Members"): {"Member": "", "Kind": ""},
     ("exceptions.md", "During the stream"): {
         "How you read the stream": "",
         "The connection drops": "a live run",

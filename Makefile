@@ -15,9 +15,9 @@ TS_READY := snippets/ts/node_modules/.package-lock.json
 # System tools the tests drive, found or installed by streamdocs/tools.py:
 # its variable (CHROME_PATH, CURL_PATH...), then PATH, then apt-get, else one line
 # naming the command. INSTALL_TOOLS=no turns installing off.
-TOOLS := chromium libatomic curl nginx
+TOOLS := chromium libatomic curl nginx redis
 
-.PHONY: help serve demo build zensical test tools lint record record-live outputs bench lock lock-ts clean audit screenshots
+.PHONY: help serve demo demo-scale build zensical test tools lint record record-live outputs fuzz bench lock lock-ts clean audit screenshots
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ serve: $(ENV_READY) ## Build and serve the site on http://127.0.0.1:8000 with li
 demo: $(ENV_READY) ## Run the browser guide's relay app on http://127.0.0.1:8001, the emulator behind it (no key)
 	$(BIN)/python -m streamdocs.demo --port 8001
 
+demo-scale: $(ENV_READY) ## The resumable relay: Redis, 2 workers, nginx on http://127.0.0.1:8002 (restart one mid-answer)
+	@$(PYTHON) -m streamdocs.tools nginx redis
+	$(BIN)/python -m streamdocs.demo --scale --port 8002
+
 build: $(ENV_READY) ## Build the site into site/ (strict: a broken link or include fails)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m streamdocs.site.postbuild site
@@ -56,17 +60,17 @@ lint: $(ENV_READY) ## Lint the Python (snippets, tests, streamdocs)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl, nginx)
+tools: ## Find or install the system tools the tests drive (chromium, libatomic, curl, nginx, redis)
 	@$(PYTHON) -m streamdocs.tools $(TOOLS)
 
 # Both cores: the answer matrix alone is 600+ live runs (JOBS=0 runs in one process).
 JOBS ?= 2
 test: tools $(ENV_READY) $(TS_READY) lint ## Run every check CI runs
-	$(BIN)/pytest $(if $(filter-out 0,$(JOBS)),-n $(JOBS))
+	$(BIN)/pytest $(if $(filter-out 0,$(JOBS)),-n $(JOBS) --dist loadgroup)
 
 record: $(ENV_READY) $(TS_READY) ## Re-record every cassette (NAME=sample: only that one), then rewrite outputs and the matrix
 	$(BIN)/pytest tests/test_samples.py tests/test_curl.py --record-mode=rewrite -q $(if $(NAME),--sample $(NAME))
-	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_paced_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_paced_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer tests/test_generated_faults.py::test_the_matrix_page_summarises_what_each_sample_did --update-outputs -q
 
 # With ANTHROPIC_API_KEY: every cassette again from the live API (RECORD_MODEL answers in
 # place of the samples' model; LIVE_API_URL points elsewhere), replayed, and a report of
@@ -75,7 +79,13 @@ record-live: $(ENV_READY) $(TS_READY) ## Re-record against the live API (needs A
 	$(BIN)/python -m streamdocs.recording.live --report live-report.md
 
 outputs: $(ENV_READY) $(TS_READY) ## Rewrite snippets/output/*.txt from the cassettes, and the answer-matrix page
-	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_paced_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer --update-outputs -q
+	$(BIN)/pytest tests/test_samples.py tests/test_curl.py tests/test_paced_samples.py tests/test_answer_matrix.py::test_sample_survives_the_answer tests/test_generated_faults.py::test_the_matrix_page_summarises_what_each_sample_did --update-outputs -q
+
+# Every generated fault and a random search for more (streamdocs/samples/fuzz.py): prints
+# a replayable command per failure and keeps each shrunk failure as a shape file.
+# FUZZ_ARGS="--seed N --examples N --sample NAME --real-timeouts --no-shapes"; REPLAY=SPEC.
+fuzz: $(ENV_READY) $(TS_READY) ## Every generated fault, then a random search (REPLAY=SPEC reruns one failure)
+	$(BIN)/python -m streamdocs.samples.fuzz $(FUZZ_ARGS) $(if $(REPLAY),--replay '$(REPLAY)')
 
 bench: $(ENV_READY) $(TS_READY) ## Print timing figures (setup, suite, per sample, build)
 	$(BIN)/python -m streamdocs.bench

@@ -38,8 +38,11 @@ def main() -> int:
             "no credentials: set ANTHROPIC_API_KEY (Claude Console)",
             received,
         )
-    except anthropic.CredentialsError as err:
-        # A profile or credentials file is named but cannot be used.
+    except (
+        anthropic.CredentialsError,
+        anthropic.WorkloadIdentityError,
+    ) as err:
+        # A profile, credentials file or identity token that cannot be used.
         return fail(f"credentials: {err}", received)
     except anthropic.APIStatusError as err:
         # An HTTP error before the stream, or an `error` event inside it.
@@ -50,7 +53,8 @@ def main() -> int:
     except anthropic.APIConnectionError as err:
         # No response even after the SDK's retries, or the connection
         # broke or stalled mid-stream (APITimeoutError is a subclass).
-        return fail(str(err), received)
+        if message is None:  # after message_stop, the answer is whole
+            return fail(str(err), received)
 
     if message is None:
         # The body ended without message_stop (a proxy closed it): the SDK

@@ -1,28 +1,76 @@
 """Relay Claude's answer to a browser as Server-Sent Events.
 
-Run: uvicorn relay_app:app, then open http://127.0.0.1:8000
+Run: RELAY_TOKENS="alice:<token>" uvicorn relay_app:app
+then open http://127.0.0.1:8000
 """
 
+import hmac
 import json
+import os
+import time
+from collections import defaultdict, deque
 from pathlib import Path
 from typing import Annotated
 
 import anthropic
-import httpx2
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-# Fixed here, not sent by the browser: this is not an open proxy for
-# your API key (which the SDK reads from ANTHROPIC_API_KEY).
+# Fixed here, not sent by the browser: a caller cannot pick a dearer
+# model or a longer answer. (The SDK reads your API key from
+# ANTHROPIC_API_KEY; it never leaves the server.)
 MODEL = "claude-sonnet-5-5"
 MAX_TOKENS = 1024
 SYSTEM = "You are a helpful assistant. Answer in plain text."
 MAX_CHARS = 4000
+MAX_PER_HOUR = 30  # answers one caller may start in an hour
 HERE = Path(__file__).parent
 
-client = anthropic.AsyncAnthropic()
+# One token per user, issued by you: RELAY_TOKENS="alice:<token>,..."
+USERS = {}
+for entry in os.environ["RELAY_TOKENS"].split(","):
+    user, token = entry.split(":", 1)
+    USERS[token] = user
+
+# A stall ends in an error event after 60 s of silence, before a
+# proxy in front gives up on the connection (nginx: 300 s below).
+client = anthropic.AsyncAnthropic(timeout=anthropic.Timeout(60, connect=5))
 app = FastAPI()
+bearer = HTTPBearer(auto_error=False)
+started = defaultdict(deque)  # user -> when their answers started
+
+
+def caller(
+    credentials: Annotated[
+        HTTPAuthorizationCredentials | None, Depends(bearer)
+    ],
+) -> str:
+    """The user whose token came in `Authorization: Bearer ...`."""
+    sent = credentials.credentials.encode() if credentials else b""
+    for token, user in USERS.items():
+        if hmac.compare_digest(sent, token.encode()):
+            return user
+    raise HTTPException(
+        401, "Unknown or missing token.", {"WWW-Authenticate": "Bearer"}
+    )
+
+
+def admit(user: str) -> None:
+    """Count the answer against the user's hourly limit, or refuse it."""
+    now = time.monotonic()
+    times = started[user]
+    while times and now - times[0] > 3600:
+        times.popleft()
+    if len(times) >= MAX_PER_HOUR:
+        wait = int(3600 - (now - times[0])) + 1
+        raise HTTPException(
+            429,
+            f"Limit reached: {MAX_PER_HOUR} answers an hour.",
+            {"Retry-After": str(wait)},
+        )
+    times.append(now)
 
 
 class Ask(BaseModel):
@@ -41,11 +89,8 @@ def sse(event: str, data: dict) -> str:
     return f"event: {event}\ndata: {json.dumps(data)}\n\n"
 
 
-async def relay(message: str):
+async def relay(request: Request, message: str):
     try:
-        # Leaving this block closes the upstream response, also when
-        # the generator is cancelled because the browser went away:
-        # the API stops generating, and you stop paying.
         async with client.messages.stream(
             model=MODEL,
             max_tokens=MAX_TOKENS,
@@ -53,6 +98,11 @@ async def relay(message: str):
             messages=[{"role": "user", "content": message}],
         ) as stream:
             async for event in stream:
+                # Asked, not left to the server library: returning
+                # leaves the block, which closes the request to the API.
+                if await request.is_disconnected():
+                    return
+                # Only text goes to the page (thinking blocks do not).
                 if event.type == "text":
                     yield sse("text", {"text": event.text})
                 elif event.type == "message_stop":
@@ -68,7 +118,7 @@ async def relay(message: str):
         what = err.type or f"HTTP {err.status_code}"
         text = err.api_message or err.message
         yield sse("error", {"type": what, "message": text})
-    except (anthropic.APIError, httpx2.TransportError) as err:
+    except anthropic.APIError as err:
         # no response, or the connection broke or stalled mid-stream
         what = type(err).__name__
         text = f"The connection to the API was interrupted ({what})."
@@ -76,9 +126,12 @@ async def relay(message: str):
 
 
 @app.post("/chat")
-async def chat(ask: Ask) -> StreamingResponse:
+async def chat(
+    ask: Ask, request: Request, user: Annotated[str, Depends(caller)]
+) -> StreamingResponse:
+    admit(user)
     return StreamingResponse(
-        relay(ask.message),
+        relay(request, ask.message),
         media_type="text/event-stream",
         headers={
             "Cache-Control": "no-cache",

@@ -22,7 +22,11 @@ form.addEventListener("submit", async (event) => {
   try {
     const response = await fetch("/chat", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: {
+        "Content-Type": "application/json",
+        // the token you issued this user (see RELAY_TOKENS on the server)
+        Authorization: `Bearer ${form.token.value}`,
+      },
       body: JSON.stringify({ message: form.message.value }),
       signal: controller.signal,
     });
@@ -86,7 +90,8 @@ async function readEvents(body, onEvent) {
   }
 }
 
-// A 4xx from the relay: FastAPI says what was wrong in `detail`.
+// A 4xx from the relay (401 unknown token, 422 bad input, 429 over the
+// limit): FastAPI says what was wrong in `detail`.
 async function refusal(response) {
   try {
     const { detail } = await response.json();

@@ -204,7 +204,56 @@ def fault_table() -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def relay_load(count: int = 200, pace: float = 0.02) -> list[tuple[str, str]]:
+    """The resumable relay's bounded load run: `count` answers at once through nginx to two
+    workers (Redis, the emulator behind), each read to its end and checked for lost or
+    doubled events. Figures: throughput, time to first text, the workers' peak memory."""
+    from streamdocs import demo, relay_stack
+    from streamdocs.emulator import Emulator
+    from streamdocs.samples import matrix
+
+    question = "Write a report on ocean currents."  # 45 events
+    users = [f"load-{n}" for n in range(count // 2)]  # each may have 2 answers at once
+    tokens = [f"{user}-token" for user in users]
+    with tempfile.TemporaryDirectory() as scratch, Emulator(delay=pace) as emulator:
+        env = {
+            "ANTHROPIC_API_KEY": demo.KEY,
+            "ANTHROPIC_BASE_URL": emulator.url,
+            "RELAY_TOKENS": ",".join(f"{u}:{t}" for u, t in zip(users, tokens, strict=True)),
+        }
+        with relay_stack.Stack(Path(scratch), env) as stack:
+            nginx = f"http://127.0.0.1:{stack.nginx.port}"  # not through the test proxy
+            answers, wall = relay_stack.load_run(nginx, tokens, count, question)
+            memory = [worker.peak_memory_kib() / 1024 for worker in stack.workers]
+        expected = matrix.facts(emulator.scenarios["text_ocean_report"],
+                                emulator.requests[-1]["json"]).text  # fmt: skip
+    bad = [a for a in answers if relay_stack.lost_or_doubled(a, expected)]
+    events = sum(len(a.events) for a in answers)
+    firsts = sorted(a.first_text for a in answers if a.first_text is not None)
+    p99 = firsts[min(len(firsts) - 1, int(len(firsts) * 0.99))] if firsts else float("nan")
+    p50 = firsts[len(firsts) // 2] if firsts else float("nan")
+    name = f"relay load run ({count} answers at once, nginx, 2 workers, {pace} s/event)"
+    return [
+        (f"{name}: answers with an event lost or doubled (goal 0)", f"{len(bad)}"),
+        (f"{name}: wall time", f"{wall:.1f} s"),
+        (f"{name}: throughput", f"{count / wall:.1f} answers/s, {events / wall:.0f} events/s"),
+        (f"{name}: time to first text, p50 / p99", f"{p50 * 1000:.0f} / {p99 * 1000:.0f} ms"),
+        (f"{name}: workers' peak memory", " / ".join(f"{m:.0f} MiB" for m in memory)),
+    ]
+
+
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    width = max(len(name) for name, _ in rows)
+    print(f"{'figure':<{width}}  value")
+    print(f"{'-' * width}  -----")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["relay"]:  # `python -m streamdocs.bench relay`: that part alone
+        print_rows(relay_load())
+        return
     rows: list[tuple[str, str]] = []
     rows.append(("environment setup from the lock", f"{environment_setup():.1f} s"))
     suite = timed([sys.executable, "-m", "pytest", "-q", "-n", "2"])
@@ -245,14 +294,10 @@ def main() -> None:
     rows.append(
         ("text delta written to printed, median (goal <= 10 ms)", f"{latency * 1000:.1f} ms")
     )
+    rows.extend(relay_load())
     # last: it runs the whole of `make test` again, in a clone
     rows.append(("fresh clone to make test green (goal <= 120 s)", fresh_clone_to_green()))
-
-    width = max(len(name) for name, _ in rows)
-    print(f"{'figure':<{width}}  value")
-    print(f"{'-' * width}  -----")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_rows(rows)
 
     # Survived: exit code and message as documented. Lost characters must be 0.
     print()

@@ -5,6 +5,8 @@ serve is reachable from another machine.
   HTTPS relay): `with LoopbackServer(app) as server: server.url`.
 - `AppServer`: an ASGI app under uvicorn, as a reader runs the relay guide's app
   (`make demo`, the relay's browser and nginx tests).
+- `api_certificate` and `curlrc`: curl always asks https://api.anthropic.com; a throwaway
+  certificate authority and a ~/.curlrc send it to a loopback server instead.
 """
 
 from __future__ import annotations
@@ -20,6 +22,29 @@ import uvicorn
 from aiohttp import web
 
 HOST = "127.0.0.1"
+
+
+def api_certificate(folder) -> tuple[ssl.SSLContext, str]:
+    """A server TLS context for `api.anthropic.com`, and the CA file (written in `folder`)
+    a client must trust for it."""
+    import trustme
+
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("api.anthropic.com").configure_cert(context)
+    ca_file = f"{folder}/ca.pem"
+    authority.cert_pem.write_to_path(ca_file)
+    return context, ca_file
+
+
+def curlrc(tls_port: int, ca_file: str, headers: dict[str, str] | None = None) -> str:
+    """A .curlrc that sends curl's api.anthropic.com requests to 127.0.0.1:tls_port."""
+    lines = [
+        f'connect-to = "api.anthropic.com:443:{HOST}:{tls_port}"',
+        f'cacert = "{ca_file}"',
+        *(f'header = "{name}: {value}"' for name, value in (headers or {}).items()),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 class LoopbackServer:

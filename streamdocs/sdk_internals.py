@@ -24,6 +24,7 @@ import anthropic._base_client
 import anthropic._client
 import anthropic._streaming
 import httpcore2
+import httpx
 import httpx2
 from anthropic._constants import ANTHROPIC_API_VERSION as API_VERSION
 from anthropic._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MODEL_NONSTREAMING_TOKENS
@@ -77,6 +78,21 @@ def reuse_tls_context(monkeypatch) -> None:
     (`httpcore2.default_ssl_context`, ~30 ms a client): a matrix cell creates a client
     per run. Nothing here connects over TLS to anything but loopback."""
     monkeypatch.setattr(httpcore2, "default_ssl_context", _shared_tls_context)
+
+
+def cap_read_timeouts(monkeypatch, seconds: float) -> None:
+    """A read timeout a sample sets itself (`anthropic.Timeout(..., read=60)`, an
+    `httpx.Timeout` without the SDK) is cut to `seconds`, so the generated faults can stall
+    past it in test time (`make fuzz --real-timeouts` keeps them as written)."""
+    for library in (httpx2, httpx):
+        original = library.Timeout.__init__
+
+        def init(self, *args, _original=original, **kwargs):
+            _original(self, *args, **kwargs)
+            if self.read is not None and self.read > seconds:
+                self.read = seconds
+
+        monkeypatch.setattr(library.Timeout, "__init__", init)
 
 
 # A stall is noticed after this long by clients without their own timeout (see `fast`).

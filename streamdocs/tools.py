@@ -2,7 +2,8 @@
 
 `make test` runs this first. For each tool it looks, in this order:
 
-1. the variable that names it (`CHROME_PATH`, `CURL_PATH`, `NGINX_PATH`): used as
+1. the variable that names it (`CHROME_PATH`, `CURL_PATH`, `NGINX_PATH`,
+   `REDIS_SERVER_PATH`): used as
    given, and an error if it names no executable file;
 2. `PATH`, under the tool's usual command names;
 3. an install of its Debian package: `apt-get` when root, `sudo -n apt-get` where
@@ -78,6 +79,13 @@ TOOLS = {
             "nginx",
             "the relay guide's configuration is served by real nginx",
             ("/usr/sbin/nginx",),
+        ),
+        Tool(
+            "redis",
+            "REDIS_SERVER_PATH",
+            ("redis-server",),
+            "redis-server",
+            "the resumable relay keeps its streams and limits in Redis",
         ),
     )
 }

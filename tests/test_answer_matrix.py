@@ -12,14 +12,13 @@ import functools
 import os
 import re
 import shutil
-import ssl
 from pathlib import Path
 
 import pytest
-import trustme
 
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenarios, shapes
+from streamdocs.loopback import api_certificate, curlrc
 from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
 from streamdocs.samples import matrix, runner
 from streamdocs.samples.cases import SPECIAL, Case, typescript_samples
@@ -41,16 +40,10 @@ COLUMNS = ("completes (exit 0)", "stops with a message", "raises")
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
     """One emulator for every cell, on plain HTTP for the SDK and HTTPS for curl."""
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("api.anthropic.com").configure_cert(context)
     home = tmp_path_factory.mktemp("curl-home")
-    authority.cert_pem.write_to_path(str(home / "ca.pem"))
+    context, ca_file = api_certificate(home)
     with Emulator(tls=context) as emu:
-        (home / ".curlrc").write_text(
-            f'connect-to = "api.anthropic.com:443:127.0.0.1:{emu.tls_port}"\n'
-            f'cacert = "{home / "ca.pem"}"\n'
-        )
+        (home / ".curlrc").write_text(curlrc(emu.tls_port, ca_file))
         emu.curl_home = home
         yield emu
 

@@ -10,12 +10,11 @@ answers from the cassette, or records it through the emulator or the live API un
 from __future__ import annotations
 
 import os
-import ssl
 
 import pytest
-import trustme
 
 from streamdocs import sdk_internals, tools
+from streamdocs.loopback import api_certificate, curlrc
 from streamdocs.paths import OUTPUTS, SNIPPETS, rel
 from streamdocs.recording.relay import relaying
 from streamdocs.samples import runner
@@ -26,15 +25,9 @@ SNIPPET = SNIPPETS / f"{NAME}.sh"
 
 @pytest.fixture
 def relay(recording, tmp_path):
-    authority = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("api.anthropic.com").configure_cert(context)
-    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    context, ca_file = api_certificate(tmp_path)
     with relaying(recording, NAME, tls=context) as (relay, server):
-        (tmp_path / ".curlrc").write_text(
-            f'connect-to = "api.anthropic.com:443:127.0.0.1:{server.tls_port}"\n'
-            f'cacert = "{tmp_path / "ca.pem"}"\n'
-        )
+        (tmp_path / ".curlrc").write_text(curlrc(server.tls_port, ca_file))
         yield relay
 
 

@@ -11,14 +11,13 @@ is enough; with neither, an answer shorter than one proxy buffer arrives only at
 
 from __future__ import annotations
 
-import socket
-import subprocess
+import re
 import time
 
 import httpx
 import pytest
 
-from streamdocs import demo, tools
+from streamdocs import demo, relay_stack
 from streamdocs.emulator import Emulator
 from streamdocs.loopback import AppServer
 from streamdocs.paths import SNIPPETS, rel
@@ -29,35 +28,6 @@ MARGIN = 0.5
 QUESTION = {"message": "Write a haiku about the sea."}  # short: under one proxy buffer
 BUFFER = 4096  # nginx's smallest proxy_buffer_size (one memory page)
 
-# Around the snippet, what a server's own nginx.conf would hold, here under one directory.
-# gzip is on for event streams, as a server may have it: the snippet must turn it off.
-MAIN = """\
-daemon off;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/client_body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    gzip on;
-    gzip_min_length 1;
-    gzip_types text/event-stream;
-    include {dir}/relay.conf;
-}}
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # What each run takes out of the snippet. nginx talks HTTP/1.0 to the app unless told
 # otherwise; over HTTP/1.1 (chunked) it passes each chunk on even while buffering, so the
 # runs that test one switch alone drop `proxy_http_version 1.1` too.
@@ -66,59 +36,24 @@ BUFFERING = "proxy_buffering off;"
 HEADER = "X-Accel-Buffering"  # the app's header, ignored by nginx when this run says so
 
 
-def site_config(app_port: int, nginx_port: int, remove=(), ignore_header=False) -> str:
-    text = SNIPPET.read_text(encoding="utf-8")
+def site_config(app_port: int, remove=(), ignore_header=False) -> str:
     replacements = {
-        "listen 80;": f"listen 127.0.0.1:{nginx_port};",
+        "listen 80;": "listen 127.0.0.1:{port};",
         "proxy_pass http://127.0.0.1:8000;": f"proxy_pass http://127.0.0.1:{app_port};",
     }
     replacements.update(dict.fromkeys(remove, ""))
-    for old, new in replacements.items():
-        assert text.count(old) == 1, f"{rel(SNIPPET)} no longer holds `{old}` once"
-        text = text.replace(old, new)
+    text = relay_stack.site_config(SNIPPET, replacements)
     if ignore_header:
         # as if the app sent no `X-Accel-Buffering: no`
         text = text.replace("location / {", f"location / {{\n proxy_ignore_headers {HEADER};")
     return text
 
 
-class Nginx:
-    def __init__(self, directory, app_port: int, **changes) -> None:
-        executable = tools.find("nginx")
-        if executable is None:
-            pytest.fail(tools.hint([tools.TOOLS["nginx"]]), pytrace=False)
-        self.port = free_port()
-        directory.mkdir()
-        (directory / "relay.conf").write_text(site_config(app_port, self.port, **changes))
-        (directory / "nginx.conf").write_text(MAIN.format(dir=directory))
-        self.log = directory / "error.log"
-        self.command = [
-            executable,
-            "-p",
-            str(directory),
-            "-c",
-            str(directory / "nginx.conf"),
-            "-e",
-            str(self.log),
-        ]
-
-    def __enter__(self) -> Nginx:
-        self.process = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-        for _ in range(200):
-            if self.process.poll() is not None:
-                pytest.fail(f"nginx exited: {self.process.stdout.read()}", pytrace=False)
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        pytest.fail("nginx did not start listening", pytrace=False)
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+def Nginx(directory, app_port: int, **changes) -> relay_stack.Nginx:
+    try:
+        return relay_stack.Nginx(directory, site_config(app_port, **changes))
+    except relay_stack.StackError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +68,11 @@ def timed_answer(url: str) -> tuple[float, float, bytes, httpx.Headers]:
     """(first bytes of the answer, end of the response), both time.monotonic()."""
     first, body = None, b""
     with httpx.stream(
-        "POST", url + "/chat", json=QUESTION, headers={"accept-encoding": "gzip"}, timeout=30
+        "POST",
+        url + "/chat",
+        json=QUESTION,
+        headers={"accept-encoding": "gzip", "authorization": f"Bearer {demo.TOKEN}"},
+        timeout=30,
     ) as response:
         assert response.status_code == 200, response.read()
         for chunk in response.iter_raw():
@@ -179,4 +118,18 @@ def test_without_both_a_short_answer_arrives_only_at_the_end(relay, tmp_path):
     assert end - first < MARGIN, (
         f"buffered, the first bytes still came {end - first:.2f} s before the end: "
         "this test no longer shows what the config prevents"
+    )
+
+
+def test_a_stall_reaches_the_page_as_an_error_before_nginx_gives_up():
+    """The relay's own read timeout must end a silent answer (with an `error` event the
+    page shows) before nginx's proxy_read_timeout cuts the connection (which the page can
+    only call a lost connection)."""
+    with demo.api_env("http://127.0.0.1:9"):
+        relay = demo.relay_app_module()
+    nginx = re.search(r"proxy_read_timeout (\d+)s;", SNIPPET.read_text(encoding="utf-8"))
+    assert nginx, f"{rel(SNIPPET)} sets no proxy_read_timeout"
+    read = relay["client"].timeout.read
+    assert read is not None and read < int(nginx.group(1)), (
+        f"the relay waits {read} s for a silent API, nginx only {nginx.group(1)} s"
     )

@@ -40,6 +40,8 @@ class _ErrorFile(_Strict):
 class _InterruptFile(_Strict):
     after_chars: int | None = None
     at: str | None = None
+    after_events: int | None = None  # after this many events (make fuzz writes these)
+    bytes_into: int = 0  # ...and this many bytes of the next one
     error: _ErrorFile | None = None
     cut: bool = False
     stall_seconds: float = 0.0
@@ -51,8 +53,9 @@ class _InterruptFile(_Strict):
         kinds = [k for k in ("error", "cut", "stall_seconds", "end") if getattr(self, k)]
         if len(kinds) != 1:
             raise ValueError("interrupt needs exactly one of error, cut, stall_seconds, end")
-        if (self.after_chars is None) == (self.at is None):
-            raise ValueError("interrupt needs exactly one of after_chars, at")
+        where = [k for k in ("after_chars", "at", "after_events") if getattr(self, k) is not None]
+        if len(where) != 1:
+            raise ValueError("interrupt needs exactly one of after_chars, at, after_events")
         return self
 
 
@@ -156,6 +159,8 @@ class Interrupt:
     pings_every: float = 0.0  # during the stall, a keep-alive ping this often (0: none)
     end: bool = False  # end the body cleanly, as a proxy that gave up would
     at: str | None = None  # instead of after_chars: before the first event of this type
+    after_events: int | None = None  # instead: after this many events,
+    bytes_into: int = 0  # and this many bytes into the next
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,8 @@ def _interrupt(data: dict[str, Any]) -> Interrupt:
     return Interrupt(
         after_chars=int(data.get("after_chars", 0)),
         at=data.get("at"),
+        after_events=data.get("after_events"),
+        bytes_into=int(data.get("bytes_into", 0)),
         end=bool(data.get("end", False)),
         pings_every=float(data.get("pings_every", 0.0)),
         error=_error(data["error"]) if "error" in data else None,

@@ -32,6 +32,7 @@ from .scenarios import (
     prefill_problem,
     thinking_problem,
 )
+from .variants import CASE_HEADER, Arrived, CaseLog, Fault
 
 _REQUIRED = ("model", "max_tokens", "messages")
 
@@ -56,6 +57,10 @@ class Emulator:
         app = web.Application()
         app.router.add_post("/v1/messages", self._messages)
         app.router.add_post("/scenario/{name}/v1/messages", self._messages)
+        app.router.add_post("/case/{case}/v1/messages", self._messages)
+        # the workload-identity token exchange: refused (a generated fault's unusable source)
+        app.router.add_post("/v1/oauth/token", self._token)
+        app.router.add_post("/case/{case}/v1/oauth/token", self._token)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         # with `tls`, also HTTPS on `tls_port` (for curl, which talks to https); handlers
         # watch `stopping`, so a short shutdown timeout is enough
@@ -71,6 +76,8 @@ class Emulator:
         # when each text delta was written (time.monotonic(), system-wide on Linux): the
         # bench compares it with when a sample printed that text
         self.text_sent: list[float] = []
+        # generated faults (variants.py): each case's plan and what its requests got
+        self.cases: dict[str, CaseLog] = {}
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -120,7 +127,23 @@ class Emulator:
         """The SDK's base_url; naming a scenario forces it (the SDK appends /v1/messages)."""
         return self.url if scenario is None else f"{self.url}/scenario/{scenario}"
 
+    def add_case(self, case: str, fault: Fault) -> str:
+        """Serve `fault` to the first request of `case` (and its retries); the base URL
+        that routes a client to it. Clients that cannot change the URL (curl) send the
+        case's name in the `x-streamdocs-case` header instead."""
+        self.cases[case] = CaseLog(fault)
+        return f"{self.url}/case/{case}"
+
+    def case_log(self, case: str) -> CaseLog:
+        return self.cases.pop(case)
+
     # --- handlers ----------------------------------------------------------------------
+
+    async def _token(self, request: web.Request) -> web.StreamResponse:
+        """OAuth token exchange (RFC 6749 errors): no identity token is ever good here."""
+        await self._record(request)
+        error = {"error": "invalid_grant", "error_description": "The identity token was rejected."}
+        return web.json_response(error, status=400)
 
     async def _not_found(self, request: web.Request) -> web.StreamResponse:
         await self._record(request)
@@ -129,9 +152,26 @@ class Emulator:
         return _error_response(error, ids, authenticated=False)
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
+        log = self._case(request)
+        entry = log.begin() if log is not None else None
+        response = await self._answer(request, entry)
+        if entry is not None:
+            entry.status = response.status
+        return response
+
+    def _case(self, request: web.Request) -> CaseLog | None:
+        name = request.match_info.get("case") or request.headers.get(CASE_HEADER, "")
+        return self.cases.get(name)
+
+    async def _answer(self, request: web.Request, entry: Arrived | None) -> web.StreamResponse:
+        """The answer to a Messages request; `entry`, for a generated case's request, is
+        kept up to date with what has been sent of it."""
         body, headers = await self._record(request)
         attempt = _attempt(headers)
         forced = request.match_info.get("name")
+        log = self._case(request)
+        if log is not None and attempt == 0:
+            log.fresh += 1
         valid_key = has_valid_key(headers)
 
         if forced is not None and forced not in self.scenarios:
@@ -165,8 +205,18 @@ class Emulator:
         if cached is not None:  # a scenario's own usage wins over the cache
             message["usage"].update(cached)
         gzip = reply.gzip and "gzip" in headers.get("accept-encoding", "")
+        broken = log is not None and log.fresh == log.fault.request + 1
+        if log is not None and entry is not None and broken and body.get("stream"):
+            events = wire.stream_events(message, reply.pings, reply.pings_after_stop)
+            natural = b"".join(wire.encode_event(e, seq) for seq, e in enumerate(events))
+            return await self._fault(request, log.fault, entry, ids, natural)
         if body.get("stream") is True:
-            return await self._stream(request, reply, message, ids, gzip)
+            return await self._stream(request, reply, message, ids, gzip, entry)
+        if entry is not None:  # a whole message: as good as its message_stop
+            entry.text = "".join(
+                b.get("text", "") for b in message["content"] if b["type"] == "text"
+            )
+            entry.message_stop = reply.interrupt is None
         return await self._single(request, reply, message, ids, gzip)
 
     def _from_run(self, attempt: int) -> str | None:
@@ -210,8 +260,47 @@ class Emulator:
             headers["content-encoding"] = "gzip"
         return web.Response(body=data, headers=headers)
 
+    async def _fault(
+        self, request: web.Request, plan: Fault, entry: Arrived, ids: wire.Ids, natural: bytes
+    ) -> web.StreamResponse:
+        """The first request of a generated case: its body, broken as its plan says."""
+        fault = plan.with_body(plan.body or natural)
+        if fault.stall_at == "headers":
+            await self.server.pause(fault.stall_seconds)
+        headers = wire.response_headers(ids, authenticated=True)
+        headers["content-type"] = "text/event-stream; charset=utf-8"
+        headers["cache-control"] = "no-cache"
+        response = web.StreamResponse(headers=headers)
+        response.enable_chunked_encoding()
+        body = fault.body or b""
+        end = len(body) if fault.cut_at is None else fault.cut_at
+        pause = fault.stall_at if isinstance(fault.stall_at, int) else None
+        # the bytes before the silence, then the rest up to the end or the cut
+        pieces = [(0, end)] if pause is None else [(0, min(pause, end)), (min(pause, end), end)]
+        try:
+            await response.prepare(request)  # the client may have left during a stall
+            for number, (start, stop) in enumerate(pieces):
+                if number == 1:
+                    await self.server.pause(fault.stall_seconds)
+                if stop > start:
+                    await response.write(body[start:stop])
+                    entry.sent(body[:stop])
+            if fault.cut_at is not None and fault.abrupt:
+                _drop(request)
+                return response
+            await response.write_eof()
+        except ConnectionError:
+            self.closed_early.append(time.monotonic())
+        return response
+
     async def _stream(
-        self, request: web.Request, reply: Reply, message: dict, ids: wire.Ids, gzip: bool
+        self,
+        request: web.Request,
+        reply: Reply,
+        message: dict,
+        ids: wire.Ids,
+        gzip: bool,
+        entry: Arrived | None = None,
     ) -> web.StreamResponse:
         headers = wire.response_headers(ids, authenticated=True)
         headers["content-type"] = "text/event-stream; charset=utf-8"
@@ -228,12 +317,18 @@ class Emulator:
         interrupt = reply.interrupt
         stop_at = None
         if interrupt is not None:
-            stop_at = wire.interrupt_index(events, interrupt.after_chars, interrupt.at)
+            stop_at = wire.interrupt_index(
+                events, interrupt.after_chars, interrupt.at, interrupt.after_events
+            )
         # gzip members flushed per event, so compressed streams still arrive incrementally
         compressor = zlib.compressobj(wbits=31) if gzip else None
+        sent: list[bytes] = []  # for a generated case's log: the events written
         try:
             for seq, event in enumerate(events):
                 if seq == stop_at and interrupt is not None:
+                    if interrupt.bytes_into:  # the start of the event, never its end
+                        part = wire.encode_event(event, seq)[: interrupt.bytes_into]
+                        await self._send(response, part, compressor)
                     if interrupt.cut:
                         _drop(request)
                         return response
@@ -252,6 +347,9 @@ class Emulator:
                 await self._send(
                     response, wire.encode_event(event, seq), compressor, reply.chunk_size
                 )
+                if entry is not None:
+                    sent.append(wire.encode_event(event, seq))
+                    entry.sent(b"".join(sent))
                 if event.get("delta", {}).get("type") == "text_delta":
                     self.text_sent.append(time.monotonic())
             if compressor is not None:

@@ -559,12 +559,16 @@ def split_chars(text: str) -> list[str]:
     return pieces
 
 
-def interrupt_index(events: list[Event], after_chars: int, at: str | None = None) -> int:
+def interrupt_index(
+    events: list[Event], after_chars: int, at: str | None = None, after_events: int | None = None
+) -> int:
     """Index of the first event after `after_chars` characters of text were streamed, or
-    of the first event of type `at`.
+    of the first event of type `at`, or `after_events` itself.
 
     Falls back to the message_delta when the text is shorter.
     """
+    if after_events is not None:
+        return min(after_events, len(events))
     if at is not None:
         return next((i for i, e in enumerate(events) if e["type"] == at), len(events))
     seen = 0

@@ -34,6 +34,9 @@ class Case:
     kind: str = "script"
     request: dict[str, Any] | None = None
     path: str = "/"
+    headers: dict[str, str] = field(default_factory=dict)  # sent with an app's request
+    # What an app needs running ("redis": REDIS_URL names an empty redis-server)
+    services: tuple[str, ...] = ()
 
     @property
     def cassette(self) -> Path:
@@ -88,8 +91,8 @@ SPECIAL: dict[str, Case] = {
         # Stop is pressed after 200 characters: only a paced live run gets there first, and
         # 0.15 s between events leaves its 10 ms check room on a loaded machine
         _special("cancel_task", pace=0.15),
-        _special("http_errors", "http_errors_unauthorized", scenario="unauthorized"),
-        _special("http_errors", "http_errors_overloaded", scenario="overloaded"),
+        _special("http_errors", "http_errors_unauthorized", scenario="unauthorized", exit_code=1),
+        _special("http_errors", "http_errors_overloaded", scenario="overloaded", exit_code=1),
         # its page shows what is left of usage when the stream fails halfway
         _special("usage_on_failure", scenario="error_event", exit_code=1),
         # the TypeScript samples' own runs of the same kinds
@@ -119,6 +122,17 @@ SPECIAL: dict[str, Case] = {
             kind="app",
             request={"message": "Write a haiku about the sea."},
             path="/chat",
+            env={"RELAY_TOKENS": "reader:relay-sample-token"},
+            headers={"Authorization": "Bearer relay-sample-token"},
+        ),
+        _special(
+            "relay_resumable",
+            kind="app",
+            request={"message": "Write a haiku about the sea."},
+            path="/chat",
+            env={"RELAY_TOKENS": "reader:relay-sample-token"},
+            headers={"Authorization": "Bearer relay-sample-token"},
+            services=("redis",),
         ),
     ]
 }
@@ -133,6 +147,9 @@ NAMED_TESTS: dict[str, str] = {
     "relay_page.html": "tests/test_relay_app.py",
     "relay_page.js": "tests/test_relay_app.py",
     "relay_nginx.conf": "tests/test_relay_nginx.py",
+    "relay_resumable.html": "tests/test_relay_resumable.py",
+    "relay_resumable.js": "tests/test_relay_resumable.py",
+    "relay_resumable_nginx.conf": "tests/test_relay_resumable.py",
 }
 
 

@@ -153,7 +153,7 @@ def facts(shape: Scenario, request: dict[str, Any], retries: bool = True) -> Fac
     interrupt = final.interrupt
     if interrupt is None:
         return Facts(text, message["stop_reason"], tools, None)
-    stop = wire.interrupt_index(events, interrupt.after_chars, interrupt.at)
+    stop = wire.interrupt_index(events, interrupt.after_chars, interrupt.at, interrupt.after_events)
     sent = [
         e["delta"]["text"]
         for e in events[:stop]
@@ -185,7 +185,7 @@ def _error_names(status: int, error_type: str) -> str:
 
 def verdict(sample: Sample, shape: str, facts: Facts, run: Run, prints_text: bool) -> list[str]:
     """Everything wrong with what the sample did with this answer (empty: it coped)."""
-    where = f"{_shown(sample.path)} against shape {shape!r}"
+    where = f"{display_path(sample.path)} against shape {shape!r}"
     problems = []
     if run.crash:
         if facts.failure is None or sample.handles_errors:
@@ -221,7 +221,7 @@ def verdict(sample: Sample, shape: str, facts: Facts, run: Run, prints_text: boo
     return [f"{where}: {p}\n--- it printed ---\n{out}" for p in problems]
 
 
-def _shown(path: Path) -> str:
+def display_path(path: Path) -> str:
     return rel(path) if path.is_relative_to(SNIPPETS) else str(path)
 
 

@@ -255,20 +255,45 @@ def node_version_line() -> str:
 def run_app(case: Case, *, catch: bool = False) -> Run:
     """POST the case's request to the snippet's `app`; the streamed body is the output.
 
-    The module is imported (run as __main__ it would start a server) and driven in this
-    process by Starlette's TestClient, as a browser would drive it. A 4xx is exit 1.
+    The module is imported (run as __main__ it would start a server) with the case's
+    `env` (its configuration, read when imported) and driven in this process by
+    Starlette's TestClient, as a browser would drive it. A 4xx is exit 1.
     """
     from starlette.testclient import TestClient  # only app cases need it
 
+    env = dict(case.env)
+    if "redis" in case.services:
+        from streamdocs import relay_stack
+
+        redis = relay_stack.shared_redis()
+        relay_stack.flush(redis)
+        env["REDIS_URL"] = redis.url
     try:
-        module = runpy.run_path(str(case.snippet), run_name=case.snippet.stem)
+        with _environ(env):
+            module = runpy.run_path(str(case.snippet), run_name=case.snippet.stem)
         with TestClient(module["app"]) as client:
-            response = client.post(case.path, json=case.request)
+            response = client.post(case.path, json=case.request, headers=case.headers)
     except Exception as error:  # noqa: BLE001 - a 500 escapes the test client as this
         if not catch:
             raise
         return Run("", 1, traceback.format_exception_only(error)[-1].strip())
     return Run(response.text, 0 if response.is_success else 1, stdout=response.text)
+
+
+@contextlib.contextmanager
+def _environ(values: dict[str, str | None]):
+    """os.environ with `values` added (None removes a variable), restored afterwards."""
+    saved = dict(os.environ)
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def app_reading(run: Run) -> Run:
@@ -310,14 +335,17 @@ def missing_cassette_message(case: Case) -> str:
     )
 
 
-# What a run cannot repeat: measured times and rates (masked for paced samples), and in
-# any output, the port a loopback server took, which the SDK's error messages name.
+# What a run cannot repeat: measured times and rates (masked for paced samples), the ids
+# Redis gives stream entries (milliseconds since 1970, then a sequence number: masked for
+# apps), and in any output, the port a loopback server took, which the SDK's error
+# messages name.
 TIMINGS = re.compile(r"\b\d+(?:\.\d+)? (?=s\b|ms\b|tokens/s\b)")
+ENTRY_IDS = re.compile(r"^id: \d+-\d+$", re.MULTILINE)
 LOOPBACK = re.compile(r"\b127\.0\.0\.1:\d+")
 
 
 def masked(text: str) -> str:
-    return TIMINGS.sub("# ", unvarying(text))
+    return ENTRY_IDS.sub("id: #", TIMINGS.sub("# ", unvarying(text)))
 
 
 def unvarying(text: str) -> str:
@@ -330,14 +358,14 @@ def check_output(
 ) -> None:
     """Compare with the expected output the page shows, or rewrite it (`make outputs`)."""
     actual = unvarying(actual)
+    if mask and output_path.exists():
+        expected = output_path.read_text(encoding="utf-8")
+        if masked(actual) == masked(expected):
+            return  # the same but for timings: the file stays as it is
     if update:
         output_path.parent.mkdir(parents=True, exist_ok=True)  # snippets/output/ts/ too
         output_path.write_text(actual, encoding="utf-8")
         return
-    if mask and output_path.exists():
-        expected = output_path.read_text(encoding="utf-8")
-        if masked(actual) == masked(expected):
-            return
     if not output_path.exists():
         pytest.fail(
             f"{name}: no expected output {rel(output_path)}: create it with `make outputs`",

@@ -63,7 +63,8 @@ def page(browser, relay):
     assert not page.foreign, f"the page asked for something off this machine: {page.foreign}"
 
 
-def ask(page, question: str = QUESTION) -> None:
+def ask(page, question: str = QUESTION, token: str = demo.TOKEN) -> None:
+    page.fill("#token", token)
     page.fill("#message", question)
     page.click("#send")
 
@@ -139,7 +140,7 @@ def test_leaving_closes_the_request_to_the_api(page, emulator, leave):
     ("shape", "says"),
     [
         ("error_event", "Error (overloaded_error): Overloaded"),
-        ("connection_cut", "Error (RemoteProtocolError): The connection to the API was"),
+        ("connection_cut", "Error (APIConnectionError): The connection to the API was"),
     ],
 )
 def test_a_failure_mid_answer_is_shown_beneath_the_text_kept(page, emulator, shape, says):
@@ -168,4 +169,12 @@ def test_a_refused_question_says_why(page, emulator):
     ask(page, "x" * 4001)
     wait_until_done(page)
     assert status(page).startswith("Not sent (422): String should have at most 4000")
+    assert len(emulator.requests) == before
+
+
+def test_an_unknown_token_says_why_and_sends_nothing(page, emulator):
+    before = len(emulator.requests)
+    ask(page, token="not-a-token-we-issued")
+    wait_until_done(page)
+    assert status(page) == "Not sent (401): Unknown or missing token."
     assert len(emulator.requests) == before

@@ -1,0 +1,110 @@
+"""One break of one answer, for the generated faults: which bytes of a body go out, and how
+the response ends or goes silent.
+
+A `Fault` is the plan for the first request of one *case* (its retries get the same); the
+emulator serves it on `/case/<id>/v1/messages` (or with the `x-streamdocs-case` header, for
+curl), so many cases run at once, each its own answer, with no shared "current answer".
+Later requests of the case get the emulator's natural answer, and the emulator logs for
+each request what arrived whole: its text deltas and whether `message_stop` did.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+
+from streamdocs.sse import json_events
+
+CASE_HEADER = "x-streamdocs-case"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """How the first request's answer breaks. `body` is a recorded SSE body (None: the
+    emulator's natural answer to the request, as bytes); offsets count its bytes."""
+
+    body: bytes | None = None
+    model: str | None = None  # the model message_start names, in place of the recorded one
+    cut_at: int | None = None  # the body ends after this many bytes
+    abrupt: bool = True  # ...without the terminating chunk (dropped), or cleanly
+    # go silent for `stall_seconds`: before the headers ("headers"), or after this many
+    # bytes of the body (0: after the headers, before the first byte)
+    stall_at: int | str | None = None
+    stall_seconds: float = 0.0
+    cut_after_text: int | None = None  # cut after this many text deltas (of any answer)
+    request: int = 0  # the fresh request it breaks (0: the first); earlier ones are natural
+
+    def with_body(self, body: bytes) -> Fault:
+        """The plan for a concrete body: the model renamed, a text delta count made an
+        offset (the end of the body when it has fewer)."""
+        if self.model is not None:
+            body = rename_model(body, self.model)
+        fault = replace(self, body=body, model=None)
+        if self.cut_after_text is not None:
+            ends, seen, start = event_ends(body), 0, 0
+            cut = len(body)
+            for end in ends:
+                seen += b'"text_delta"' in body[start:end]
+                start = end
+                if seen >= self.cut_after_text:
+                    cut = end
+                    break
+            fault = replace(fault, cut_at=cut, cut_after_text=None)
+        return fault
+
+
+def event_ends(body: bytes) -> list[int]:
+    """The offset just after each event's blank line."""
+    ends, at = [], 0
+    while (found := body.find(b"\n\n", at)) != -1:
+        at = found + 2
+        ends.append(at)
+    return ends
+
+
+def rename_model(body: bytes, model: str) -> bytes:
+    """The body with message_start naming `model` (the answer's model, not the request's)."""
+    out = []
+    for chunk in body.split(b"\n\n"):
+        if chunk.startswith(b"event: message_start\ndata: "):
+            data = json.loads(chunk.split(b"\ndata: ", 1)[1])
+            data["message"]["model"] = model
+            compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+            chunk = b"event: message_start\ndata: " + compact.encode()
+        out.append(chunk)
+    return b"\n\n".join(out)
+
+
+@dataclass
+class Arrived:
+    """What one request of a case has been sent whole so far: the text of its text deltas,
+    and whether its `message_stop` event went out (kept up to date as bytes are written,
+    so it holds even while a stalled answer is still silent)."""
+
+    text: str = ""
+    message_stop: bool = False
+    status: int = 200
+
+    def sent(self, body: bytes) -> None:
+        """The bytes written so far were `body`."""
+        events = json_events(body)  # an event cut before its blank line is none
+        self.text = "".join(
+            data["delta"].get("text", "")
+            for _, data in events
+            if data.get("type") == "content_block_delta"
+            and data["delta"].get("type") == "text_delta"
+        )
+        self.message_stop = any(data.get("type") == "message_stop" for _, data in events)
+
+
+@dataclass
+class CaseLog:
+    """A case's plan and what each of its requests received, in the order they came."""
+
+    fault: Fault
+    requests: list[Arrived] = field(default_factory=list)
+    fresh: int = 0  # fresh requests so far (retries are not fresh)
+
+    def begin(self) -> Arrived:
+        self.requests.append(Arrived())
+        return self.requests[-1]

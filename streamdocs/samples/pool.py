@@ -1,0 +1,113 @@
+"""Run many sample cases at once, each in a worker process of its own.
+
+A sample run in-process owns what is process-wide (stdout, argv, the environment), so
+runs that mostly wait (stalls, retries) cannot overlap there. The pool runs each case in
+one of several worker processes; every case carries its own environment and base URL (the
+emulator routes by case, streamdocs/emulator/variants.py), so nothing is shared but the
+emulator. Workers start with the SDK patched for live runs (sdk_internals.fast: no retry
+sleeps, a 1 s default read timeout) and, where asked, samples' own read timeouts capped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import runner
+from .cases import Case
+
+# A case that runs longer than this is stuck: its worker raises in it and moves on.
+CASE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run of one sample: its case (how to run it), argv, environment, and files to
+    put in its fresh home directory (a credentials profile, say)."""
+
+    case: Case
+    args: tuple[str, ...] = ()
+    env: dict[str, str | None] = field(default_factory=dict)  # over an isolated environment
+    home_files: dict[str, str] = field(default_factory=dict)
+    # The read timeout of a client that sets none (the SDK's default is 600 s), and the
+    # longest one a sample may set itself: a stall waits no longer than that.
+    read_timeout: float = 1.0
+    cap_read_timeout: float | None = None
+
+
+def _start() -> None:
+    """In each worker: the SDK patched as for every live run (no retry sleeps, one TLS
+    context); each job sets its own timeouts."""
+    import pytest
+
+    from streamdocs import sdk_internals
+
+    sdk_internals.fast(pytest.MonkeyPatch())  # for the worker's life
+    signal.signal(signal.SIGALRM, _stuck)
+
+
+class Stuck(Exception):
+    pass
+
+
+def _stuck(*_: Any) -> None:
+    raise Stuck(f"the run took longer than {CASE_SECONDS} s")
+
+
+def _run(job: Job) -> dict[str, Any]:
+    """In a worker: the job's run, as `runner.Run` fields."""
+    import pytest
+
+    from streamdocs import environment, sdk_internals
+
+    with tempfile.TemporaryDirectory() as home, pytest.MonkeyPatch.context() as patch:
+        sdk_internals.short_default_read_timeout(patch, job.read_timeout)
+        if job.cap_read_timeout is not None:
+            sdk_internals.cap_read_timeouts(patch, job.cap_read_timeout)
+        for name, text in job.home_files.items():
+            path = Path(home, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        signal.alarm(CASE_SECONDS)
+        try:
+            with environment.isolated(**{**job.env, "HOME": home}), contextlib.chdir(home):
+                if job.case.kind == "script" and job.case.snippet.suffix == ".py":
+                    run = runner.run_script(job.case.snippet, *job.args, catch=True)
+                else:
+                    run = runner.run_case(job.case, catch=True, env=dict(os.environ))
+                    if job.case.kind == "app":
+                        run = runner.app_reading(run)
+        except Stuck as error:
+            run = runner.Run("", 1, f"Stuck: {error}")
+        finally:
+            signal.alarm(0)
+    return asdict(run)
+
+
+class Pool:
+    """`size` worker processes; `run` gives each job's Run, in the jobs' order."""
+
+    def __init__(self, size: int) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        self.executor = ProcessPoolExecutor(size, mp_context=context, initializer=_start)
+
+    def run(self, jobs: list[Job]) -> list[runner.Run]:
+        return [runner.Run(**result) for result in self.executor.map(_run, jobs)]
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.executor.shutdown(cancel_futures=True)
+
+
+def size() -> int:
+    """Workers per pool: cases mostly wait, so more than cores (FAULT_WORKERS overrides)."""
+    return int(os.environ.get("FAULT_WORKERS", "12"))

@@ -1,0 +1,573 @@
+"""Every way a sample's stream can break, generated from its own recording, and judged.
+
+For each sample that sends a request (`matrix.samples()`), the first response its cassette
+holds is taken apart and broken in every way the rules below give; each break is a
+*variant*, run live against the emulator (which serves it to that run alone) by the worker
+pool. Nothing here names a sample: a new sample gets its variants from its cassette.
+
+- cut: the body ends after each event, abruptly (no terminating chunk) or cleanly; or
+  inside an event: at every byte of the answer's first non-ASCII character, and inside
+  the first `partial_json` and the first thinking text; plus seeded offsets elsewhere;
+- stall: silence past the client's read timeout at each phase of the answer;
+- model: another id of the SDK's list as the model the answer names; for a sample that
+  takes its model from argv or the environment, each id given to it, alone and cut;
+- environment: each credential source the SDK reads, there but unusable, and none.
+
+`judge` says what is wrong with a run; `make test` runs the likeliest variants of each
+class (`likeliest=True`), `make fuzz` all of them and more (streamdocs/samples/fuzz.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import random
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from streamdocs.emulator.models import SDK_MODELS
+from streamdocs.emulator.variants import CASE_HEADER, CaseLog, Fault, event_ends
+from streamdocs.loopback import curlrc
+from streamdocs.paths import CASSETTES, DOCS, OUTPUTS
+from streamdocs.recording import cassettes
+from streamdocs.samples import matrix
+from streamdocs.samples.cases import SPECIAL, Case
+from streamdocs.samples.pool import Job
+from streamdocs.samples.runner import Run, unvarying
+from streamdocs.sse import json_events
+
+CLASSES = ("cut", "stall", "model", "environment")
+SEED = 20261204  # `make test`'s variants are the same on every run
+# Read timeouts in these runs: a client without its own gets 1 s (a cut needs no wait, and
+# 1 s tells a loaded machine's slow answer from a stall), one a sample sets is cut to 2 s;
+# for a stall, both are 0.3 s and the silence lasts 1 s, so the many stalls wait little.
+READ_TIMEOUT, READ_CAP = 1.0, 2.0
+STALL_READ_TIMEOUT, STALL = 0.3, 1.0
+REAL_STALL = 130.0  # `make fuzz --real-timeouts`: past the longest timeout a sample sets
+KEY = "sk-ant-generated-faults"
+
+
+@dataclass(frozen=True)
+class Variant:
+    sample: matrix.Sample
+    kind: str  # one of CLASSES
+    label: str  # what broke, as a reader of a failure needs to hear it
+    fault: Fault | None = None  # None: the emulator's natural answer, unbroken
+    args: tuple[str, ...] = ()
+    env: dict[str, str | None] = field(default_factory=dict)
+    home_files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> str:
+        """The variant in a line `make fuzz REPLAY=...` reads back (`from_spec`)."""
+        fault, name = self.fault, self.sample.name
+        if self.kind == "cut" and fault is not None:
+            clean = "" if fault.abrupt else ":clean"
+            return f"{name}@{fault.request}:cut={fault.cut_at}{clean}"
+        if self.kind == "stall" and fault is not None:
+            return f"{name}@{fault.request}:stall={fault.stall_at}"
+        if self.kind == "environment":
+            return f"{name}:env={self.label}"
+        given = self.args[0] if self.args else next(iter(self.env.values()), None)
+        if given is None:
+            return f"{name}:model={fault.model if fault else ''}"
+        return f"{name}:given={given}" + (":cut-after-text=1" if fault else "")
+
+
+# --- the recorded answer -----------------------------------------------------------------
+
+
+@functools.cache
+def recorded_bodies(name: str) -> tuple[bytes, ...]:
+    """The bodies of the answers (status 200) sample `name`'s cassette holds, in order."""
+    cassette = cassettes.load(CASSETTES / f"{name}.yaml")
+    return tuple(
+        i["response"]["body"]["string"].encode("utf-8")
+        for i in cassette["interactions"]
+        if i["response"]["status"]["code"] == 200
+    )
+
+
+def recorded_body(name: str) -> bytes:
+    """The body of the first answer its cassette holds: the one `make test` breaks."""
+    return recorded_bodies(name)[0]
+
+
+def parsed_events(body: bytes) -> list[tuple[int, int, dict]]:
+    """(start, end, payload) of each event of the body."""
+    found, start = [], 0
+    for end in event_ends(body):
+        events = json_events(body[start:end])
+        found.append((start, end, events[0][1] if events else {}))
+        start = end
+    return found
+
+
+def _delta(payload: dict, kind: str) -> str:
+    delta = payload.get("delta") or {}
+    if payload.get("type") != "content_block_delta" or delta.get("type") != kind:
+        return ""
+    return delta.get(
+        {"text_delta": "text", "thinking_delta": "thinking"}.get(kind, "partial_json"), ""
+    )
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+def cuts(sample: matrix.Sample, likeliest: bool, rng: random.Random) -> list[Variant]:
+    body = recorded_body(sample.name)
+    events = parsed_events(body)
+    found = []
+    for number, (_, end, payload) in enumerate(events):
+        what = _describe(payload)
+        last = number == len(events) - 1
+        found.append(
+            Variant(
+                sample, "cut", f"dropped after event {number} ({what})", Fault(body, cut_at=end)
+            )
+        )
+        if not last:  # a clean end after the last event is the whole answer
+            found.append(
+                Variant(
+                    sample,
+                    "cut",
+                    f"ended cleanly after event {number} ({what})",
+                    Fault(body, cut_at=end, abrupt=False),
+                )
+            )
+    for offset, what in _inside_events(body, events):
+        found.append(Variant(sample, "cut", f"dropped {what}", Fault(body, cut_at=offset)))
+    others = sorted(rng.sample(range(1, len(body)), k=min(3 if likeliest else 40, len(body) - 1)))
+    for offset in others:
+        found.append(
+            Variant(
+                sample,
+                "cut",
+                f"dropped at byte {offset} of {len(body)}",
+                Fault(body, cut_at=offset),
+            )
+        )
+    return found
+
+
+def _inside_events(body: bytes, events) -> list[tuple[int, str]]:
+    """Offsets inside the first non-ASCII character of the text, the first partial_json and
+    the first thinking text: where a reader that decodes or parses too early breaks."""
+    found = []
+    for kind, label in (("text_delta", "text"), ("input_json_delta", "partial_json"),
+                        ("thinking_delta", "thinking text")):  # fmt: skip
+        for start, end, payload in events:
+            piece = _delta(payload, kind)
+            if kind == "text_delta":
+                char = next((c for c in piece if ord(c) > 127), None)
+                if char is None:
+                    continue
+                at = body.index(char.encode(), start, end)
+                size = len(char.encode())
+                found += [(at + i, f"inside {char!r} of the text ({i} of its {size} bytes)")
+                          for i in range(1, size)]  # fmt: skip
+                break
+            if piece:
+                raw = body[start:end]
+                at = start + raw.index(
+                    b'"' + ("partial_json" if kind == "input_json_delta" else "thinking").encode()
+                )
+                value = raw.index(b":", at - start) + start + 2  # after the opening quote
+                length = len(piece.encode())
+                found += [(value + i, f"inside the first {label} ({i} of {length} bytes)")
+                          for i in sorted({1, length // 2, max(1, length - 1)})]  # fmt: skip
+                break
+    return found
+
+
+def _describe(payload: dict) -> str:
+    kind = payload.get("type", "?")
+    delta = (payload.get("delta") or {}).get("type")
+    block = (payload.get("content_block") or {}).get("type")
+    return f"{kind} {delta or block or ''}".strip()
+
+
+STALL_PHASES = (
+    "before the response headers",
+    "after the headers, before the first byte",
+    "after message_start",
+    "inside a text block",
+    "inside a tool's input",
+    "after message_delta, before message_stop",
+)
+
+
+def stalls(sample: matrix.Sample) -> list[Variant]:
+    body = recorded_body(sample.name)
+    events = parsed_events(body)
+
+    def after(test) -> int | None:
+        return next((end for _, end, payload in events if test(payload)), None)
+
+    where: dict[str, int | str | None] = {
+        STALL_PHASES[0]: "headers",
+        STALL_PHASES[1]: 0,
+        STALL_PHASES[2]: after(lambda p: p.get("type") == "message_start"),
+        STALL_PHASES[3]: after(lambda p: bool(_delta(p, "text_delta"))),
+        STALL_PHASES[4]: after(lambda p: bool(_delta(p, "input_json_delta"))),
+        STALL_PHASES[5]: after(lambda p: p.get("type") == "message_delta"),
+    }
+    return [
+        Variant(sample, "stall", f"silent {phase}", Fault(body, stall_at=at, stall_seconds=STALL))
+        for phase, at in where.items()
+        if at is not None
+    ]
+
+
+def models(
+    sample: matrix.Sample, likeliest: bool, rng: random.Random, streams: bool = True
+) -> list[Variant]:
+    ids = sorted(SDK_MODELS)
+    named = (rng.sample(ids, k=3) if likeliest else ids) if streams else []
+    body = recorded_body(sample.name)
+    found = [
+        Variant(sample, "model", f"the answer names model {model}", Fault(body, model=model))
+        for model in named
+    ]
+    source = model_source(sample.path)
+    if source is None:
+        return found
+    for model in ids:
+        given = {"args": (model,)} if source == "argv" else {"env": {source: model}}
+        found.append(Variant(sample, "model", f"given model {model}", **given))
+        found.append(
+            Variant(
+                sample,
+                "model",
+                f"given model {model}, its answer dropped after the first text",
+                Fault(cut_after_text=1),
+                **given,
+            )
+        )
+    return found
+
+
+def model_source(path: Path) -> str | None:
+    """Where the sample's model comes from, when a reader gives it: "argv", or the name of
+    the environment variable; None when the code names it. Read from the code: the value
+    passed as `model=`, or a module-level name it refers to, that reads sys.argv or
+    os.environ / os.getenv."""
+    if path.suffix != ".py":
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assigned = {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.keyword) or node.arg != "model":
+            continue
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in assigned:
+            value = assigned[value.id]
+        text = ast.unparse(value)
+        if "sys.argv" in text:
+            return "argv"
+        if found := re.search(r"os\.(?:environ(?:\.get)?\(?\[?|getenv\()\s*['\"](\w+)", text):
+            return found[1]
+    return None
+
+
+# Each credential source the SDK's chain reads (anthropic/lib/credentials/_chain.py), there
+# but unusable; and none at all. A run starts with no ANTHROPIC_* variable and an empty home.
+CREDENTIALS: dict[str, dict] = {
+    "ANTHROPIC_API_KEY a key the API rejects": {"env": {"ANTHROPIC_API_KEY": "not-a-key"}},
+    "ANTHROPIC_AUTH_TOKEN a token the API rejects": {"env": {"ANTHROPIC_AUTH_TOKEN": "expired"}},
+    "ANTHROPIC_PROFILE naming a profile that does not exist": {
+        "env": {"ANTHROPIC_PROFILE": "work"}
+    },
+    "ANTHROPIC_CONFIG_DIR holding no profile": {"env": {"ANTHROPIC_CONFIG_DIR": "config"}},
+    "a default profile on disk that is not JSON": {
+        "home_files": {".config/anthropic/configs/default.json": "{not json"}
+    },
+    "workload identity whose token exchange the API refuses": {
+        "env": {
+            "ANTHROPIC_FEDERATION_RULE_ID": "fdrl_generated",
+            "ANTHROPIC_ORGANIZATION_ID": "00000000-0000-4000-8000-000000000000",
+            "ANTHROPIC_IDENTITY_TOKEN": "a.jwt.token",
+        }
+    },
+    "workload identity whose token file is missing": {
+        "env": {
+            "ANTHROPIC_FEDERATION_RULE_ID": "fdrl_generated",
+            "ANTHROPIC_ORGANIZATION_ID": "00000000-0000-4000-8000-000000000000",
+            "ANTHROPIC_IDENTITY_TOKEN_FILE": "token.jwt",
+        }
+    },
+    "no credential at all": {},
+}
+
+
+def environments(sample: matrix.Sample) -> list[Variant]:
+    if not sample.uses_sdk:
+        return []  # curl and plain HTTP read ANTHROPIC_API_KEY themselves
+    return [
+        Variant(sample, "environment", source, **setup) for source, setup in CREDENTIALS.items()
+    ]
+
+
+def generate(sample: matrix.Sample, likeliest: bool = True, seed: int = SEED) -> list[Variant]:
+    """Every variant of a sample, in class order; `likeliest` keeps `make test`'s share. A
+    sample that does not stream has no stream to break: it gets the model and environment
+    variants only."""
+    rng = random.Random(f"{seed}:{sample.name}")
+    streams = sample.request.get("stream") is True
+    return [
+        *(cuts(sample, likeliest, rng) if streams else []),
+        *(stalls(sample) if streams else []),
+        *models(sample, likeliest, rng, streams),
+        *environments(sample),
+    ]
+
+
+def from_spec(spec: str) -> Variant:
+    """The variant a `Variant.spec` line names: one the rules generate, or the same kind of
+    break at any offset of any of the recording's answers (what `make fuzz` draws)."""
+    name, _, rest = spec.partition("@") if "@" in spec else spec.partition(":")
+    sample = next((s for s in matrix.samples() if s.name == name.split(":")[0]), None)
+    if sample is None:
+        raise ValueError(f"no sample named {name.split(':')[0]!r} sends a request")
+    known = {v.spec: v for v in generate(sample, likeliest=False)}
+    if spec in known:
+        return known[spec]
+    match = re.fullmatch(r"[\w]+@(\d+):(cut|stall)=(\w+)(:clean)?", spec)
+    if match is None:
+        raise ValueError(f"not a variant of {sample.name}: {spec!r}")
+    request, kind, at, clean = int(match[1]), match[2], match[3], bool(match[4])
+    body = recorded_bodies(sample.name)[request]
+    where = f"byte {at} of {len(body)} of answer {request}"
+    if kind == "cut":
+        fault = Fault(body, cut_at=int(at), abrupt=not clean, request=request)
+        what = "ended cleanly" if clean else "dropped"
+        return Variant(sample, "cut", f"{what} at {where}", fault)
+    stall_at = at if at == "headers" else int(at)
+    fault = Fault(body, stall_at=stall_at, stall_seconds=STALL, request=request)
+    return Variant(sample, "stall", f"silent at {where}", fault)
+
+
+# --- running -----------------------------------------------------------------------------
+
+
+def job(
+    variant: Variant,
+    case_id: str,
+    base_url: str,
+    curl: tuple[int, str] | None,
+    real_timeouts: bool = False,
+) -> Job:
+    """How the pool runs a variant: the sample's case, routed to its own answer. `curl`:
+    the emulator's HTTPS port and CA file, for a sample that always names the real API;
+    `real_timeouts`: the sample's own read timeout is left as written."""
+    case = SPECIAL.get(variant.sample.name) or Case(variant.sample.name, variant.sample.path)
+    env: dict[str, str | None] = {"ANTHROPIC_BASE_URL": base_url}
+    if variant.kind != "environment":
+        env["ANTHROPIC_API_KEY"] = KEY
+    env.update(variant.env)
+    files = dict(variant.home_files)
+    if case.snippet.suffix == ".sh" and curl is not None:
+        env["CURL_HOME"] = None  # curl reads ~/.curlrc: to the emulator, naming the case
+        files[".curlrc"] = curlrc(*curl, headers={CASE_HEADER: case_id})
+    stalled = variant.kind == "stall"
+    return Job(
+        case,
+        variant.args,
+        env,
+        files,
+        read_timeout=STALL_READ_TIMEOUT if stalled else READ_TIMEOUT,
+        cap_read_timeout=None if real_timeouts else STALL_READ_TIMEOUT if stalled else READ_CAP,
+    )
+
+
+def run(
+    variants: list[Variant],
+    emulator,
+    pool,
+    curl: tuple[int, str] | None,
+    real_timeouts: bool = False,
+) -> list[tuple[Variant, Run, CaseLog]]:
+    """Run every variant at once in the pool, each served its own answer by the emulator
+    (`emulator.add_case`); with what the sample did and what each of its requests got."""
+    names = [f"v{number}" for number in range(len(variants))]
+    jobs = [
+        job(variant, name, emulator.add_case(name, variant.fault or Fault()), curl, real_timeouts)
+        for name, variant in zip(names, variants, strict=True)
+    ]
+    runs = pool.run(jobs)
+    return [
+        (variant, result, emulator.case_log(name))
+        for name, variant, result in zip(names, variants, runs, strict=True)
+    ]
+
+
+# --- the page's summary ------------------------------------------------------------------
+
+SUMMARY_START, SUMMARY_END = "<!-- generated:start -->", "<!-- generated:end -->"
+HEADINGS = {"cut": "Cuts", "stall": "Stalls", "model": "Models", "environment": "Credentials"}
+
+
+def outcome(run: Run) -> str:
+    if run.crash:
+        return f"raise `{run.crash.split(':')[0].rsplit('.', 1)[-1]}`"
+    return "complete" if run.exit_code == 0 else "stop with a message"
+
+
+def summary(outcomes) -> str:
+    """The answer-matrix page's grid: per sample and class, how many variants it survived
+    and what it did with them."""
+    cells: dict[str, dict[str, dict[str, int]]] = {}
+    for variant, result, _ in outcomes:
+        kinds = cells.setdefault(variant.sample.name, {})
+        counts = kinds.setdefault(variant.kind, {})
+        counts[outcome(result)] = counts.get(outcome(result), 0) + 1
+    rows = [
+        "| Sample | " + " | ".join(HEADINGS[k] for k in CLASSES) + " |",
+        "| --- | " + " | ".join("---" for _ in CLASSES) + " |",
+    ]
+    for name in sorted(cells):
+        parts = []
+        for kind in CLASSES:
+            counts = cells[name].get(kind)
+            if not counts:
+                parts.append("—")
+                continue
+            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            said = ", ".join(f"{n} {what}" for what, n in ranked)
+            parts.append(f"**{sum(counts.values())}**: {said}")
+        rows.append(f"| `{name}` | " + " | ".join(parts) + " |")
+    return "\n".join(rows)
+
+
+# --- verdicts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """What a sample's normal run shows, read from its recorded output."""
+
+    prints_text: bool  # the answer's text appears, whole
+    once: bool  # ...exactly once
+
+
+@functools.cache
+def expectations(name: str) -> Expectations:
+    body = recorded_body(name)
+    text = "".join(_delta(p, "text_delta") for _, _, p in parsed_events(body))
+    output = OUTPUTS / f"{name}.txt"
+    shown = output.read_text(encoding="utf-8") if output.exists() else ""
+    head = text[: matrix.PREFIX]
+    return Expectations(bool(head) and head in shown, shown.count(head) == 1 if head else False)
+
+
+CREDENTIAL_WORDS = re.compile(r"credential|\bkey\b|api.?key|auth|token|profile|config|401", re.I)
+
+
+def judge(variant: Variant, run: Run, log: CaseLog | None) -> list[str]:
+    """Everything wrong with what the sample did under this variant (empty: it coped)."""
+    sample = variant.sample
+    requests = log.requests if log is not None else []
+    whole = bool(requests) and requests[-1].message_stop
+    problems: list[tuple[str, str]] = []
+    if "\ufffd" in run.stdout:
+        problems.append(("printed a broken character (U+FFFD)", "decode bytes, not each chunk"))
+    if run.crash:
+        # a sample that handles errors must not crash; one that does not may, on a
+        # failure, with an exception a page it is shown on names (missing credentials
+        # are a failure every sample may raise on)
+        if sample.handles_errors and variant.kind != "environment":
+            problems.append((f"crashed with {run.crash}", "catch it and say what failed"))
+        elif not _named(sample, run.crash):
+            problems.append(
+                (
+                    f"let {run.crash.split(':')[0]} escape, which no page showing it names",
+                    f"name it on the page, or link {matrix.TROUBLESHOOTING} and name it there",
+                )
+            )
+    elif variant.kind == "environment":
+        said = [line for line in run.output.splitlines() if CREDENTIAL_WORDS.search(line)]
+        if run.exit_code == 0 or not said:
+            problems.append(
+                (
+                    "did not fail with a line naming the credential problem",
+                    "let the SDK's exception through, or say which credential is missing",
+                )
+            )
+    elif sample.handles_errors:
+        problems += _outcome_problems(variant, run, requests, whole)
+    where = f"{matrix.display_path(sample.path)} under {variant.label}"
+    return [
+        f"{where}: {what}.\n  Fix: {fix}.\n  It printed:\n{_indent(run.output)}"
+        for what, fix in problems
+    ]
+
+
+def _outcome_problems(variant, run, requests, whole) -> list[tuple[str, str]]:
+    """For a sample that handles errors: it says complete exactly when the answer is, and
+    keeps the text that arrived, once."""
+    found = []
+    if run.exit_code == 0 and not whole:
+        found.append(
+            (
+                "presented the answer as complete (exit 0) though its message_stop never arrived",
+                "treat an answer without message_stop as incomplete",
+            )
+        )
+    if run.exit_code != 0 and whole:
+        found.append(
+            (
+                "reported a failure though the answer's message_stop arrived",
+                "once message_stop has arrived the answer is whole: keep it",
+            )
+        )
+    expect = expectations(variant.sample.name)
+    if variant.kind not in ("cut", "stall") or not expect.prints_text or not requests:
+        return found
+    out = unvarying(run.stdout)
+    first = requests[0].text.rstrip()  # trailing whitespace may be held back
+    if first and first not in out:
+        found.append(
+            (
+                f"lost text that had arrived ({len(first)} characters, ending {first[-40:]!r})",
+                "print each text delta as it arrives and keep it when the stream fails",
+            )
+        )
+    head = first[: matrix.PREFIX]
+    if expect.once and len(head) >= 10 and out.count(head) > 1:
+        found.append(
+            (
+                f"printed text twice ({head!r})",
+                "when you send the request again, don't print what was already shown",
+            )
+        )
+    return found
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}\n" for line in (text or "(nothing)").splitlines()[-12:])
+
+
+@functools.cache
+def _pages() -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")}
+
+
+def _named(sample: matrix.Sample, crash: str) -> bool:
+    """The escaped exception's class is named on a page showing the sample, or on the
+    troubleshooting page when one of those links it."""
+    cls = crash.split(":")[0].rsplit(".", 1)[-1]
+    pages = _pages()
+    shown_on = [p for p, text in pages.items() if sample.path.name in text or
+                f"md:sample {sample.name}" in text]  # fmt: skip
+    errors = DOCS / matrix.TROUBLESHOOTING
+    if matrix.page_links_troubleshooting(sample, pages):
+        shown_on.append(errors)
+    return any(re.search(rf"\b{re.escape(cls)}\b", pages[p]) for p in shown_on if p in pages)

@@ -24,7 +24,7 @@ from streamdocs.samples import matrix, runner
 from streamdocs.samples.cases import SPECIAL, Case, typescript_samples
 from streamdocs.site.tables import tables
 
-SAMPLES = matrix.samples()
+SAMPLES = matrix.samples(typescript=True)
 SHAPES = shapes(load_scenarios())
 CELLS = [
     pytest.param(sample, name, id=f"{sample.name}-{name}")

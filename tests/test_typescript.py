@@ -191,6 +191,10 @@ def test_the_sdk_timeout_stops_applying_once_the_body_has_started(emulator, tmp_
 
 # --- the relay -----------------------------------------------------------------------------
 
+RELAY = TYPESCRIPT / "relay_app.ts"
+TOKENS = {"RELAY_TOKENS": "reader:relay-test-token"}
+BEARER = {"Authorization": "Bearer relay-test-token"}
+
 
 @pytest.mark.parametrize(
     "body",
@@ -200,18 +204,29 @@ def test_the_sdk_timeout_stops_applying_once_the_body_has_started(emulator, tmp_
 def test_the_relay_refuses_anything_but_one_message(emulator, emulator_env, body):
     emulator_env(emulator)
     seen = len(emulator.requests)
-    with runner.node_server(TYPESCRIPT / "relay_app.ts", dict(os.environ)) as (port, _):
-        status, answer = runner.post_json(port, "/chat", body)
-    assert status == 422 and "message" in answer
+    with runner.node_server(RELAY, {**os.environ, **TOKENS}) as (port, _):
+        status, answer = runner.post_json(port, "/chat", body, BEARER)
+    assert status == 422 and json.loads(answer)["detail"]
     assert len(emulator.requests) == seen, "a refused body reached the API"
 
 
+@pytest.mark.parametrize("header", [{}, {"Authorization": "Bearer relay-test-tokem"}])
+def test_the_relay_serves_only_the_tokens_it_issued(emulator, emulator_env, header):
+    emulator_env(emulator)
+    seen = len(emulator.requests)
+    with runner.node_server(RELAY, {**os.environ, **TOKENS}) as (port, _):
+        status, answer = runner.post_json(port, "/chat", {"message": STORY}, header)
+    assert status == 401 and json.loads(answer)["detail"] == "Unknown or missing token."
+    assert len(emulator.requests) == seen, "an unknown caller reached the API"
+
+
 def test_the_relay_aborts_the_api_request_when_the_browser_leaves(paced):
-    with runner.node_server(TYPESCRIPT / "relay_app.ts", dict(os.environ)) as (port, _):
+    with runner.node_server(RELAY, {**os.environ, **TOKENS}) as (port, _):
         with socket.create_connection(("127.0.0.1", port), timeout=5) as browser:
             body = json.dumps({"message": STORY}).encode()
             browser.sendall(
                 b"POST /chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Authorization: Bearer relay-test-token\r\n"
                 + f"Content-Length: {len(body)}\r\n\r\n".encode()
                 + body
             )

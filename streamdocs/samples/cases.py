@@ -116,6 +116,8 @@ SPECIAL: dict[str, Case] = {
             kind="app",
             request={"message": "Write a haiku about the sea."},
             path="/chat",
+            env={"RELAY_TOKENS": "reader:relay-sample-token"},
+            headers={"Authorization": "Bearer relay-sample-token"},
         ),
         _special(
             "relay_app",

@@ -177,10 +177,11 @@ def run_node_app(
 ) -> Run:
     """Start a TypeScript server sample as a reader does (`node relay_app.ts`), POST the
     case's request, and return the body it streams (a 4xx or 5xx is exit 1)."""
+    env = {**env, **{k: v for k, v in case.env.items() if v is not None}}
     with node_server(case.snippet, env, patches) as (port, printed):
         if port is None:
             return Run(printed(), 1, crash=printed().strip()[-300:] or "no server")
-        status, body = post_json(port, case.path, case.request)
+        status, body = post_json(port, case.path, case.request, case.headers)
     output = printed()
     crash = output.strip() if "\nNode.js v" in output else None
     return Run(body, 0 if 200 <= status < 300 else 1, crash, stdout=body)
@@ -211,7 +212,9 @@ def node_server(path: Path, env: dict[str, str], patches: tuple[str, ...] = ()):
         printed.append(process.communicate(timeout=10)[0])
 
 
-def post_json(port: int, path: str, data, timeout: float = 30) -> tuple[int, str]:
+def post_json(
+    port: int, path: str, data, headers: dict[str, str] | None = None, timeout: float = 30
+) -> tuple[int, str]:
     """POST JSON to 127.0.0.1:port and read the whole response: (status, body text)."""
     import socket
 
@@ -227,6 +230,7 @@ def post_json(port: int, path: str, data, timeout: float = 30) -> tuple[int, str
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(payload))),
             ("Connection", "close"),
+            *(headers or {}).items(),
         ],
     )
     status, body = 0, bytearray()

@@ -175,6 +175,14 @@ class Answer:
             what = type(err).__name__
             text = f"The connection to the API was interrupted ({what})."
             await self.add("error", {"type": what, "message": text})
+        except (anthropic.AnthropicError, TypeError) as err:
+            # The relay's own credentials: none (the SDK's TypeError),
+            # or a profile or identity token it cannot use.
+            log.error("%s: no usable API credentials: %s", self.id, err)
+            text = "The relay has no usable API credentials."
+            await self.add(
+                "error", {"type": "credentials", "message": text}
+            )
         finally:
             watcher.cancel()
             await self.finish()

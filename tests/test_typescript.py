@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import time
+import uuid
 from importlib.metadata import version
 
 import pytest
@@ -144,9 +145,13 @@ def test_a_stall_shorter_than_the_bound_is_waited_out(emulator, emulator_env):
 
 
 def run_script(emulator, tmp_path, code: str, scenario: str | None = None) -> runner.Run:
-    """A few lines of TypeScript run beside the samples (to import the SDK), its request
-    the haiku, its API the emulator: the experiments behind the pages' claims."""
-    script = TYPESCRIPT / "_claim.ts"
+    """A few lines of JavaScript that import the samples' SDK, its request the haiku, its API
+    the emulator: the experiments behind the pages' claims. Written under node_modules,
+    which resolves the SDK and which no check of the samples reads, one file per run
+    (the suite runs on two workers)."""
+    folder = TYPESCRIPT / "node_modules" / ".streamdocs-claims"
+    folder.mkdir(exist_ok=True)
+    script = folder / f"{uuid.uuid4().hex}.mjs"
     haiku = [{"role": "user", "content": "Write a haiku about the sea."}]
     request = {"model": "claude-sonnet-5-5", "max_tokens": 256, "messages": haiku}
     script.write_text(

@@ -28,7 +28,7 @@ function fail(reason: string): number {
   return 1;
 }
 
-// The innermost cause of a network error: `SocketError: other side closed`
+// A network error's innermost cause: `SocketError: other side closed`
 function rootCause(err: Error): string {
   let cause: unknown = err;
   while (cause instanceof Error && cause.cause instanceof Error) {
@@ -76,7 +76,8 @@ async function main(): Promise<number> {
       return fail(`no event for ${IDLE_SECONDS} s: the stream stalled`);
     }
     if (err instanceof Anthropic.CredentialsError) {
-      return fail("no credentials: set ANTHROPIC_API_KEY (Claude Console)");
+      const fix = "set ANTHROPIC_API_KEY (Claude Console)";
+      return fail(`no credentials: ${fix}`);
     }
     if (err instanceof Anthropic.APIConnectionError) {
       if (stream.response) {
@@ -94,7 +95,8 @@ async function main(): Promise<number> {
     }
     if (err instanceof Anthropic.AnthropicError) {
       // The body ended without message_stop (a proxy closed it).
-      return fail("the stream ended early, before the answer was complete");
+      const when = "before the answer was complete";
+      return fail(`the stream ended early, ${when}`);
     }
     throw err;
   } finally {

@@ -42,7 +42,7 @@ def main() -> int:
         anthropic.CredentialsError,
         anthropic.WorkloadIdentityError,
     ) as err:
-        # A profile, credentials file or identity token that cannot be used.
+        # A profile, credentials or identity token that cannot be used.
         return fail(f"credentials: {err}", received)
     except anthropic.APIStatusError as err:
         # An HTTP error before the stream, or an `error` event inside it.

@@ -242,6 +242,39 @@ def relay_load(count: int = 200, pace: float = 0.02) -> list[tuple[str, str]]:
     ]
 
 
+def generated_faults() -> list[tuple[str, str]]:
+    """`make test`'s generated faults (streamdocs/samples/variants.py), run as its test
+    runs them: how many, the wall time, and the time a case takes."""
+    from streamdocs.emulator import Emulator
+    from streamdocs.loopback import api_certificate
+    from streamdocs.samples import matrix, pool, variants
+
+    every = [v for sample in matrix.samples() for v in variants.generate(sample)]
+    with tempfile.TemporaryDirectory() as scratch:
+        context, ca_file = api_certificate(scratch)
+        with Emulator(tls=context) as emulator, pool.Pool(pool.size()) as workers:
+            start = time.perf_counter()
+            workers.warm()  # the workers start before the clock that matters
+            started = time.perf_counter() - start
+            start = time.perf_counter()
+            ran = variants.run(every, emulator, workers, (emulator.tls_port, ca_file))
+            wall = time.perf_counter() - start
+    seconds = sorted(run.seconds for _, run, _ in ran)
+    kinds = " / ".join(str(sum(v.kind == k for v in every)) for k in variants.CLASSES)
+    name = f"generated faults ({pool.size()} workers)"
+    return [
+        (f"{name}: cases (cut / stall / model / credentials)", f"{len(every)} ({kinds})"),
+        (
+            f"{name}: wall time (budget 90 s on 2 cores)",
+            f"{wall:.1f} s, workers started {started:.1f} s",
+        ),
+        (
+            f"{name}: time per case, median / max",
+            f"{seconds[len(seconds) // 2] * 1000:.0f} / {seconds[-1] * 1000:.0f} ms",
+        ),
+    ]
+
+
 def print_rows(rows: list[tuple[str, str]]) -> None:
     width = max(len(name) for name, _ in rows)
     print(f"{'figure':<{width}}  value")
@@ -253,6 +286,9 @@ def print_rows(rows: list[tuple[str, str]]) -> None:
 def main() -> None:
     if sys.argv[1:] == ["relay"]:  # `python -m streamdocs.bench relay`: that part alone
         print_rows(relay_load())
+        return
+    if sys.argv[1:] == ["faults"]:  # `python -m streamdocs.bench faults`: that part alone
+        print_rows(generated_faults())
         return
     rows: list[tuple[str, str]] = []
     rows.append(("environment setup from the lock", f"{environment_setup():.1f} s"))
@@ -294,6 +330,7 @@ def main() -> None:
     rows.append(
         ("text delta written to printed, median (goal <= 10 ms)", f"{latency * 1000:.1f} ms")
     )
+    rows.extend(generated_faults())
     rows.extend(relay_load())
     # last: it runs the whole of `make test` again, in a clone
     rows.append(("fresh clone to make test green (goal <= 120 s)", fresh_clone_to_green()))

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,6 +26,18 @@ from .cases import Case
 
 # A case that runs longer than this is stuck: its worker raises in it and moves on.
 CASE_SECONDS = 30
+# What the samples import, imported once in the fork server.
+PRELOAD = [
+    "streamdocs.samples.pool",
+    "anthropic",
+    "httpx",
+    "httpx_sse",
+    "pytest",
+    "fastapi",
+    "starlette.testclient",
+    "uvicorn",
+    "redis.asyncio",
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,9 @@ def _start() -> None:
 
     sdk_internals.fast(pytest.MonkeyPatch())  # for the worker's life
     signal.signal(signal.SIGALRM, _stuck)
+    # A sample's own output is captured per run; what an app logs to the process's stderr
+    # (the relays' loggers) would only clutter the test run's.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
 class Stuck(Exception):
@@ -76,6 +92,7 @@ def _run(job: Job) -> dict[str, Any]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         signal.alarm(CASE_SECONDS)
+        started = time.perf_counter()
         try:
             with environment.isolated(**{**job.env, "HOME": home}), contextlib.chdir(home):
                 if job.case.kind == "script" and job.case.snippet.suffix == ".py":
@@ -88,15 +105,28 @@ def _run(job: Job) -> dict[str, Any]:
             run = runner.Run("", 1, f"Stuck: {error}")
         finally:
             signal.alarm(0)
+        run.seconds = time.perf_counter() - started
     return asdict(run)
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
 
 
 class Pool:
     """`size` worker processes; `run` gives each job's Run, in the jobs' order."""
 
     def __init__(self, size: int) -> None:
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        self.size = size
+        # A fork server: one clean process (no fork of this threaded one) imports what every
+        # run needs once, and each worker is a fork of it, ready in milliseconds.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
         self.executor = ProcessPoolExecutor(size, mp_context=context, initializer=_start)
+
+    def warm(self) -> None:
+        """Start every worker now (the executor starts them on demand)."""
+        list(self.executor.map(_pid, range(self.size)))
 
     def run(self, jobs: list[Job]) -> list[runner.Run]:
         return [runner.Run(**result) for result in self.executor.map(_run, jobs)]

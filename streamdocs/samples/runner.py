@@ -60,6 +60,7 @@ class Run:
     exit_code: int
     crash: str | None = None  # with catch=True: the last line of an escaped exception
     stdout: str = ""  # stdout alone
+    seconds: float = 0.0  # how long it ran (set by the worker pool)
 
 
 class _Tee(io.TextIOBase):

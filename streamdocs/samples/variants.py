@@ -423,7 +423,7 @@ def outcome(run: Run) -> str:
 
 def summary(outcomes) -> str:
     """The answer-matrix page's grid: per sample and class, how many variants it survived
-    and what it did with them."""
+    and what it did with them (each outcome once)."""
     cells: dict[str, dict[str, dict[str, int]]] = {}
     for variant, result, _ in outcomes:
         kinds = cells.setdefault(variant.sample.name, {})
@@ -440,9 +440,9 @@ def summary(outcomes) -> str:
             if not counts:
                 parts.append("—")
                 continue
-            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            said = ", ".join(f"{n} {what}" for what, n in ranked)
-            parts.append(f"**{sum(counts.values())}**: {said}")
+            # what it did, not how often: a run's timing may move a cut from one to the
+            # other (a task cancelled before or after the break)
+            parts.append(f"**{sum(counts.values())}**: " + ", ".join(sorted(counts)))
         rows.append(f"| `{name}` | " + " | ".join(parts) + " |")
     return "\n".join(rows)
 

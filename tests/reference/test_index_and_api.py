@@ -47,6 +47,13 @@ CHECKED: dict[tuple[str, str], dict[str, str]] = {
     ("exceptions.md", "Deprecated aliases"): {"Alias": "", "Same class as": ""},
     ("typescript.md", "Events"): {"Event": "", "Listener arguments": ""},
     ("typescript.md", "Members"): {"Member": "", "Kind": ""},
+    ("answer-matrix.md", "Every way a stream can break"): {
+        "Sample": "",
+        "Cuts": "a live run",
+        "Stalls": "a live run",
+        "Models": "a live run",
+        "Credentials": "a live run",
+    },
     ("exceptions.md", "During the stream"): {
         "How you read the stream": "",
         "The connection drops": "a live run",

@@ -11,13 +11,14 @@ from anthropic.lib.bedrock import AnthropicBedrockMantle
 
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.canned import REQUEST
+from streamdocs.samples import matrix
 from tests.sdk_claims import says
 
 
 def test_the_platform_clients_need_the_extras_and_mantle_reads_sse():
     with Emulator() as emulator:
         mantle = AnthropicBedrockMantle(
-            api_key="sk-ant-read4a", aws_region="us-east-1", base_url=emulator.url, max_retries=0
+            api_key=matrix.KEY, aws_region="us-east-1", base_url=emulator.url, max_retries=0
         )
         with mantle.messages.stream(**REQUEST) as stream:
             assert stream.get_final_text()
@@ -25,7 +26,7 @@ def test_the_platform_clients_need_the_extras_and_mantle_reads_sse():
         bedrock = anthropic.AnthropicBedrock(
             aws_region="us-east-1",
             aws_access_key="read-4a",
-            aws_secret_key="read-4a",
+            aws_secret_key="read-4a",  # pragma: allowlist secret
             base_url=emulator.url,
             max_retries=0,
         )

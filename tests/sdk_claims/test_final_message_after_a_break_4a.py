@@ -10,6 +10,7 @@ from aiohttp import web
 
 from streamdocs.emulator.canned import REQUEST, START, end, sse, text_block
 from streamdocs.loopback import LoopbackServer
+from streamdocs.samples import matrix
 from tests.sdk_claims import says
 
 BODY = sse(START, *text_block(0, "a", "b", "c"), *end())
@@ -26,7 +27,7 @@ def test_after_a_break_an_answer_that_had_all_arrived_comes_back_whole():
     outcomes = []
     with LoopbackServer(app) as server:
         for _ in range(5):
-            client = anthropic.Anthropic(api_key="sk-ant-read4a", base_url=server.url)
+            client = anthropic.Anthropic(api_key=matrix.KEY, base_url=server.url)
             with client.messages.stream(**REQUEST) as stream:
                 for _ in stream.text_stream:
                     break

@@ -12,6 +12,7 @@ from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.canned import REQUEST, START, end, sse, text_block
 from streamdocs.emulator.variants import Fault
+from streamdocs.samples import matrix
 from tests.sdk_claims import says
 
 BODY = sse(START, *text_block(0, "Hi"), *end())
@@ -23,7 +24,7 @@ def test_a_stall_before_the_headers_is_retried_one_after_them_is_not(stall_at, a
     with Emulator() as emulator:
         url = emulator.add_case("stall", Fault(BODY, stall_at=stall_at, stall_seconds=1.0))
         client = anthropic.Anthropic(
-            api_key="sk-ant-read4a", base_url=url, timeout=httpx2.Timeout(READ, connect=5.0)
+            api_key=matrix.KEY, base_url=url, timeout=httpx2.Timeout(READ, connect=5.0)
         )
         with pytest.raises(anthropic.APITimeoutError):
             with client.messages.stream(**REQUEST) as stream:

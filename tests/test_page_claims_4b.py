@@ -49,7 +49,7 @@ def test_the_page_names_every_listed_model_that_refuses_adaptive_thinking():
     assert all("enabled" in entry.thinking_types for entry in refusing)
     says(
         "guides/thinking.md",
-        *(f"`{entry.ids[0]}`" for entry in refusing),
+        *(entry.name for entry in refusing),
         f'("{models.THINKING_REJECTED["adaptive"]}")',
         '`{"type": "enabled", "budget_tokens": N}` instead',
     )

@@ -149,3 +149,36 @@ def test_a_reader_gives_up_after_patience_seconds_not_thirty_tries(hung_redis):
         f"(one try: {one_try:.1f} s): it counts tries, not seconds"
     )
     says("guides/browser-resumable.md", "by the clock")
+
+
+# --- C5: a stall that pings keep alive is not caught by the relay's read timeout ------------
+
+
+@pytest.mark.parametrize(
+    ("stall", "caught"), [("stall", True), ("stall_with_pings", False)], ids=["silent", "pings"]
+)
+def test_the_relays_read_timeout_catches_a_silent_stall_only(stall, caught):
+    """The emulator's stalls last 2 s after the first words; the relay's 60 s read timeout
+    is scaled to 0.5 s. Silent: the page gets an error event. With a ping every 0.2 s: the
+    relay waits the stall out and the page gets nothing until the answer goes on."""
+    import anthropic
+    from starlette.testclient import TestClient
+
+    from streamdocs.emulator import Emulator
+
+    with Emulator() as emulator, demo.api_env(emulator.url):
+        module = demo.relay_app_module()
+        names = module["relay"].__globals__
+        names["client"] = anthropic.AsyncAnthropic(timeout=anthropic.Timeout(0.5, connect=5))
+        with emulator.answering(stall):
+            with TestClient(module["app"]) as client:
+                body = client.post(
+                    "/chat",
+                    json={"message": "Write a haiku about the sea."},
+                    headers={"Authorization": f"Bearer {demo.TOKEN}"},
+                ).text
+    assert ("event: error" in body) is caught, body
+    assert ("event: done" in body) is not caught, body
+    says("guides/browser.md", "A stall in which pings still come is not noticed")
+    says("guides/browser.md", "pings keep that timeout from firing")
+    says("guides/browser-resumable.md", "unless pings keep the stall alive")

@@ -1,0 +1,33 @@
+"""Page claims settled by truth read 4, reader C: each test names its finding."""
+
+from __future__ import annotations
+
+import subprocess
+
+from streamdocs.paths import DOCS
+from tests.sdk_claims import never_says, says
+
+
+def test_the_stalls_page_says_the_watchdog_pauses_while_the_model_thinks():
+    """C3: stream_watchdog.py reschedules to None inside a thinking block (behaviour:
+    tests/test_stalls.py::test_a_model_thinking_silently_is_not_given_up_on), so a stall
+    there that pings keep alive is caught by nothing; the page must say so."""
+    sample = (DOCS.parent / "snippets" / "stream_watchdog.py").read_text(encoding="utf-8")
+    assert "None if thinking" in sample, "the watchdog no longer pauses: revise stalls.md"
+    says("guides/stalls.md", "The watchdog pauses while a thinking block is open")
+    says("guides/stalls.md", "a stall inside a thinking block that pings keep alive")
+    says("guides/stalls.md", "close it from a timer thread")
+
+
+def test_no_date_is_given_for_the_cumulative_input_counts():
+    """C7: no Anthropic page found dates message_delta's input and cache counts."""
+    never_says("troubleshooting/production.md", "since mid-2025")
+    says("troubleshooting/production.md", 'documents each as "the cumulative number"')
+
+
+def test_the_repository_ignores_env_files_as_the_page_says():
+    """C8: production.md says to add .env to .gitignore and that this repository does."""
+    for path in (".env", "deploy/.env"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=DOCS.parent)
+        assert ignored.returncode == 0, f".gitignore does not ignore {path}"
+    says("troubleshooting/production.md", "This site's own repository ignores `.env`")

@@ -58,14 +58,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-PROVENANCE = pytest.StashKey[dict]()
+RECORDING = pytest.StashKey[object]()
+TYPESCRIPT_CASSETTE = pytest.StashKey[bool]()  # tests/test_samples.py: a ts/ case's cassette
 
 
 def pytest_recording_configure(config, vcr):
     # Our readable format replaces vcrpy's default YAML under the same name; it writes
-    # only while a recording session has said where the answers come from.
-    provenance = config.stash.get(PROVENANCE, None) if config is not None else None
-    vcr.register_serializer("yaml", cassettes.Format(provenance))
+    # only while a recording session has said where the answers come from (and which SDK).
+    recording = config.stash.get(RECORDING, None) if config is not None else None
+    ts = config is not None and config.stash.get(TYPESCRIPT_CASSETTE, False)
+    vcr.register_serializer("yaml", cassettes.Format(recording and recording.provenance(ts)))
 
 
 @pytest.fixture
@@ -85,11 +87,11 @@ def recording(record_mode, pytestconfig):
         yield None
         return
     with recording_session() as recording:
-        pytestconfig.stash[PROVENANCE] = recording.provenance()
+        pytestconfig.stash[RECORDING] = recording
         try:
             yield recording
         finally:
-            del pytestconfig.stash[PROVENANCE]
+            del pytestconfig.stash[RECORDING]
 
 
 @pytest.fixture
@@ -154,3 +156,25 @@ def zensical_site(tmp_path_factory):
     result = build_zensical.build(root / "site", root / "mkdocs.yml")
     assert result.returncode == 0, f"zensical build failed:\n{result.stdout}\n{result.stderr}"
     return root / "site"
+
+
+class LiveRuns:
+    """The emulator (HTTPS too, for curl) and the worker pool that run many samples at
+    once, each routed to a case of its own (streamdocs/samples/pool.py)."""
+
+    def __init__(self, emulator, workers, ca_file: str) -> None:
+        self.emulator, self.pool = emulator, workers
+        self.curl = (emulator.tls_port, ca_file)
+
+
+@pytest.fixture(scope="session")
+def live_runs(tmp_path_factory):
+    """One per process: the answer matrix and the generated faults share it (both are in
+    the xdist group "live-runs", so one worker runs them, the other the rest)."""
+    from streamdocs.emulator import Emulator
+    from streamdocs.loopback import api_certificate
+    from streamdocs.samples import pool
+
+    context, ca_file = api_certificate(tmp_path_factory.mktemp("tls"))
+    with Emulator(tls=context) as emulator, pool.Pool(pool.size()) as workers:
+        yield LiveRuns(emulator, workers, ca_file)

@@ -31,3 +31,18 @@ def test_the_repository_ignores_env_files_as_the_page_says():
         ignored = subprocess.run(["git", "check-ignore", "-q", path], cwd=DOCS.parent)
         assert ignored.returncode == 0, f".gitignore does not ignore {path}"
     says("troubleshooting/production.md", "This site's own repository ignores `.env`")
+
+
+def test_no_sample_promises_that_stopping_stops_the_bill():
+    """C13, C15 (T47, T49 again, in the TypeScript samples): Anthropic does not document
+    whether closing or aborting a request stops generation or billing."""
+    snippets = DOCS.parent / "snippets"
+    promises = ("billed for", "stop paying", "stops billing", "which stops generating")
+    found = [
+        f"{path.relative_to(snippets)}: {promise!r}"
+        for path in sorted(snippets.rglob("*"))
+        if path.suffix in {".py", ".ts", ".js"} and "node_modules" not in path.parts
+        for promise in promises
+        if promise in " ".join(path.read_text(encoding="utf-8").replace("//", " ").split())
+    ]
+    assert not found, f"samples promise what is not documented: {found}"

@@ -4,29 +4,38 @@ recover.md says the sample "keeps the short list of those that do"."""
 from __future__ import annotations
 
 import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
 
 from streamdocs.emulator import models
 from streamdocs.paths import SNIPPETS
 
-SAMPLE = SNIPPETS / "recover_stream.py"
 
-
-def prefill_models() -> tuple[str, ...]:
-    tree = ast.parse(SAMPLE.read_text(encoding="utf-8"))
-    for node in tree.body:
+def prefill_models(sample: Path) -> tuple[str, ...]:
+    text = sample.read_text(encoding="utf-8")
+    if sample.suffix == ".ts":
+        found = re.search(r"^const PREFILL_MODELS = (\[.*?\]);", text, re.M | re.S)
+        assert found, f"{sample.name} no longer sets PREFILL_MODELS"
+        return tuple(json.loads(found[1]))
+    for node in ast.parse(text).body:
         if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "PREFILL_MODELS":
             return ast.literal_eval(node.value)
-    raise AssertionError(f"{SAMPLE.name} no longer sets PREFILL_MODELS")
+    raise AssertionError(f"{sample.name} no longer sets PREFILL_MODELS")
 
 
-def test_the_sample_asks_for_a_prefill_exactly_where_the_table_allows_one():
-    listed = prefill_models()
+@pytest.mark.parametrize("sample", ["recover_stream.py", "ts/recover_stream.ts"])
+def test_the_sample_asks_for_a_prefill_exactly_where_the_table_allows_one(sample):
+    path = SNIPPETS / sample
+    listed = prefill_models(path)
     wrong = {
         model: models.facts(model).prefill
         for model in sorted(models.SDK_MODELS)
         if model.startswith(listed) != models.facts(model).prefill
     }
     assert not wrong, (
-        f"{SAMPLE.name}'s PREFILL_MODELS {listed} disagrees with the models table "
+        f"{path.name}'s PREFILL_MODELS {listed} disagrees with the models table "
         f"(streamdocs/emulator/models.yaml) on these ids (prefill per the table): {wrong}"
     )

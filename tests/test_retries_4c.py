@@ -16,9 +16,7 @@ STILL_LIMITED = {
 }
 
 
-def test_still_rate_limited_after_the_retries_exits_non_zero(
-    tmp_path, emulator_env, monkeypatch
-):
+def test_still_rate_limited_after_the_retries_exits_non_zero(tmp_path, emulator_env, monkeypatch):
     (tmp_path / "still_limited.yaml").write_text(yaml.safe_dump(STILL_LIMITED))
     sdk_internals.no_retry_wait(monkeypatch)
     sdk_internals.reuse_tls_context(monkeypatch)

@@ -21,3 +21,19 @@ def test_a_task_whose_body_ends_early_is_not_called_finished(emulator_env, monke
     assert "the answer ended first" not in result.output, result.output
     assert "ended early" in result.output, result.output
     says("guides/stop-early.md", "The task sample below does the same")
+
+
+def test_the_typescript_stop_sample_does_not_take_a_cut_for_a_finish(emulator_env):
+    """C14: the TypeScript tab of the same page, on the same clean early end: it said
+    "[the answer ended first: stop_reason null]" and exited 0."""
+    import os
+
+    from streamdocs.paths import TYPESCRIPT
+
+    with Emulator() as emulator:
+        emulator_env(emulator)
+        with emulator.answering("early_end"):
+            result = runner.run_node(TYPESCRIPT / "stop_early.ts", dict(os.environ))
+    assert result.exit_code == 1 and not result.crash, result.output
+    assert "the answer ended first" not in result.output, result.output
+    assert "ended early" in result.output, result.output

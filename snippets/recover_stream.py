@@ -18,7 +18,7 @@ PROMPT = "How do I recover when a stream breaks? Answer in one paragraph."
 ATTEMPTS = 4
 # Models that still continue a final assistant turn (a prefill); the
 # others reject one with a 400.
-PREFILL_MODELS = ("claude-haiku-4-5", "claude-opus-4-5")
+PREFILL_MODELS = ("claude-haiku-4-5",)
 
 
 def worth_resuming(err: anthropic.APIError) -> bool:

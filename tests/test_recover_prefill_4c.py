@@ -1,5 +1,6 @@
-"""The recovery sample's list of models that take a prefill is the models table's (C4):
-recover.md says the sample "keeps the short list of those that do"."""
+"""The recovery sample's list of models that take a prefill is the models table's, less the
+ids the SDK deprecates (C4): recover.md says the sample "keeps the short list of those that
+do and that the SDK has not deprecated", and names the one it leaves out."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from anthropic.resources.messages.messages import DEPRECATED_MODELS
+
 from streamdocs.emulator import models
 from streamdocs.paths import SNIPPETS
+from tests.sdk_claims import says
 
 
 def prefill_models(sample: Path) -> tuple[str, ...]:
@@ -32,10 +36,17 @@ def test_the_sample_asks_for_a_prefill_exactly_where_the_table_allows_one(sample
     listed = prefill_models(path)
     wrong = {
         model: models.facts(model).prefill
-        for model in sorted(models.SDK_MODELS)
+        for model in sorted(models.SDK_MODELS - set(DEPRECATED_MODELS))
         if model.startswith(listed) != models.facts(model).prefill
     }
     assert not wrong, (
         f"{path.name}'s PREFILL_MODELS {listed} disagrees with the models table "
         f"(streamdocs/emulator/models.yaml) on these ids (prefill per the table): {wrong}"
     )
+    left_out = {
+        models.facts(m).name
+        for m in models.SDK_MODELS & set(DEPRECATED_MODELS)
+        if models.facts(m).prefill
+    }
+    for name in sorted(left_out):
+        says("guides/recover.md", f"{name} takes one too")

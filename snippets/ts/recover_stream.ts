@@ -11,7 +11,7 @@ const PROMPT =
 const ATTEMPTS = 4;
 // Models that still continue a final assistant turn (a prefill); the
 // others reject one with a 400.
-const PREFILL_MODELS = ["claude-haiku-4-5", "claude-opus-4-5"];
+const PREFILL_MODELS = ["claude-haiku-4-5"];
 
 // A break or a passing overload, not a request the API refused.
 function worthResuming(err: APIError): boolean {

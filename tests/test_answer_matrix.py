@@ -21,10 +21,10 @@ from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.loopback import api_certificate, curlrc
 from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
 from streamdocs.samples import matrix, runner
-from streamdocs.samples.cases import SPECIAL, Case
+from streamdocs.samples.cases import SPECIAL, Case, typescript_samples
 from streamdocs.site.tables import tables
 
-SAMPLES = matrix.samples()
+SAMPLES = matrix.samples(typescript=True)
 SHAPES = shapes(load_scenarios())
 CELLS = [
     pytest.param(sample, name, id=f"{sample.name}-{name}")
@@ -48,8 +48,15 @@ def emulator(tmp_path_factory):
         yield emu
 
 
+@pytest.fixture(scope="session")
+def node_cache(tmp_path_factory) -> str:
+    """Node's compile cache for the TypeScript cells: each loads the SDK, and ~400 runs
+    compile it once (a test-only speed-up: the samples run the same either way)."""
+    return str(tmp_path_factory.mktemp("node-compile-cache"))
+
+
 @pytest.fixture
-def run_cell(emulator, emulator_env, fast_sdk):
+def run_cell(emulator, emulator_env, fast_sdk, node_cache):
     """Run `sample` with `shape` answering its first request; no real waits: retries do
     not sleep and a client without its own timeout gives up on a stall after 1 s."""
     emulator_env(emulator)
@@ -63,8 +70,11 @@ def run_cell(emulator, emulator_env, fast_sdk):
 
     def run(sample: matrix.Sample, shape: str) -> runner.Run:
         case = SPECIAL.get(sample.name) or Case(sample.name, sample.path)
+        # Node gets this environment (the emulator's URL), its SDK patched as `fast_sdk`
+        # patches Python's: no retry waits, 1 s for the headers (node_patches.mjs)
+        env = dict(os.environ, NODE_COMPILE_CACHE=node_cache) if case.typescript else curl_env
         with emulator.answering(shape):
-            result = runner.run_case(case, catch=True, env=curl_env)
+            result = runner.run_case(case, catch=True, env=env, patches=runner.FAST)
         return runner.app_reading(result) if case.kind == "app" else result
 
     return run
@@ -151,6 +161,7 @@ def test_every_sample_that_sends_a_request_is_in_the_matrix():
     in_matrix = {p.values[0].name for p in CELLS}
     silent = {name for name, case in SPECIAL.items() if not case.uses_api}
     snippets = {p.stem for p in SNIPPETS.iterdir() if p.suffix in (".py", ".sh")}
+    snippets |= {f"ts/{p.stem}" for p in typescript_samples()}
     assert in_matrix == snippets - silent, (
         f"samples outside the matrix: {sorted(snippets - silent - in_matrix)} "
         "(record their cassettes with `make record`)"
@@ -221,7 +232,7 @@ def describe(outcome: tuple[int, str] | None) -> str:
 
 
 _GROUP = re.compile(
-    r"(?P<names>(?:`\w+`(?:, )?)+|every (?:other )?sample)(?: \((?P<detail>[^)]*)\))?"
+    r"(?P<names>(?:`[\w/]+`(?:, )?)+|every (?:other )?sample)(?: \((?P<detail>[^)]*)\))?"
 )
 EVERY_OTHER = "every other sample"
 
@@ -251,7 +262,7 @@ def page_cells() -> dict[tuple[str, str], tuple[int, str]]:
                 if group["names"].startswith("every"):
                     rest = (column, group["detail"] or "")
                     continue
-                for name in re.findall(r"`(\w+)`", group["names"]):
+                for name in re.findall(r"`([\w/]+)`", group["names"]):
                     cells[(name, shape)] = (column, group["detail"] or "")
         if rest is not None:
             for name in compatible_samples(shape) - {n for n, s in cells if s == shape}:

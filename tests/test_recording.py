@@ -34,12 +34,12 @@ def test_an_unchanged_exchange_keeps_its_file_and_date(tmp_path):
 
 def test_make_record_for_one_sample_brings_back_its_cassette_and_nothing_else(tmp_path):
     """`make record NAME=...` in a scratch copy: the deleted cassettes of the curl sample and
-    of a Python sample come back as they were, but for the date they say they were recorded
-    (today's; a deleted cassette has no old date to keep); every other file stays byte for
-    byte."""
+    of a sample in Python and TypeScript come back as they were, but for the date they say
+    they were recorded (today's; a deleted cassette has no old date to keep); every other
+    file stays byte for byte."""
     project = copy_project(tmp_path, SUITE)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
-    for name in ("curl_stream", "text_stream"):
+    for name in ("curl_stream", "text_stream", "ts/text_stream"):
         (project / "cassettes" / f"{name}.yaml").unlink()
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--record-mode=rewrite"]
@@ -51,9 +51,9 @@ def test_make_record_for_one_sample_brings_back_its_cassette_and_nothing_else(tm
         env={**os.environ, "ANTHROPIC_API_KEY": ""},
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "2 passed" in result.stdout, result.stdout[-3000:]
+    assert "3 passed" in result.stdout, result.stdout[-3000:]  # NAME=text_stream: both languages
     after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
-    for name in ("curl_stream", "text_stream"):
+    for name in ("curl_stream", "text_stream", "ts/text_stream"):
         path = project / "cassettes" / f"{name}.yaml"
         before[path], after[path] = undated(before[path]), undated(after[path])
     changed = sorted(str(p.relative_to(project)) for p in after if after[p] != before.get(p))

@@ -5,6 +5,7 @@ interrupted answer exactly where it broke, in both forms the API documents."""
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 
 import anthropic
@@ -14,10 +15,11 @@ import yaml
 from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator, wire
 from streamdocs.emulator.scenarios import SCENARIO_DIR, SHAPE_DIR
-from streamdocs.paths import SNIPPETS
+from streamdocs.paths import SNIPPETS, TYPESCRIPT
 from streamdocs.samples import matrix, runner
 
 SAMPLE = SNIPPETS / "recover_stream.py"
+TYPESCRIPT_SAMPLE = TYPESCRIPT / "recover_stream.ts"
 ANSWER = "text_recovery"
 MODELS = ["claude-sonnet-5-5", "claude-haiku-4-5"]  # ask to continue / prefill
 
@@ -64,8 +66,11 @@ def run(emulator, emulator_env, monkeypatch):
     sdk_internals.reuse_tls_context(monkeypatch)
     emulator_env(emulator)
 
-    def go(scenario: str, model: str) -> runner.Run:
+    def go(scenario: str, model: str, typescript: bool = False) -> runner.Run:
         with emulator.answering(scenario):
+            if typescript:  # a Node process each: stdout alone is the answer
+                env = dict(os.environ)
+                return runner.run_node(TYPESCRIPT_SAMPLE, env, model, separate=True)
             return runner.run_script(SAMPLE, model, catch=True)
 
     return go
@@ -77,10 +82,14 @@ def test_there_are_enough_break_points():
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("kind", ["cut", "error"])
-def test_the_answer_comes_out_whole_wherever_it_breaks(run, emulator, model, kind):
+@pytest.mark.parametrize("typescript", [False, True], ids=["python", "typescript"])
+def test_the_answer_comes_out_whole_wherever_it_breaks(run, emulator, model, kind, typescript):
     want = full_text()
-    for chars in [0, *break_points()]:
-        result = run(f"{kind}_{chars}", model)
+    points = [0, *break_points()]
+    if typescript:  # a Node process a run: the first, a middle and the last break point
+        points = [points[0], points[1], points[len(points) // 2], points[-1]]
+    for chars in points:
+        result = run(f"{kind}_{chars}", model, typescript)
         assert result.exit_code == 0 and not result.crash, result.output
         text, _, status = result.stdout.rpartition("\n\nstop_reason: ")
         assert status.strip() == "end_turn", result.output

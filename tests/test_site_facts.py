@@ -21,11 +21,11 @@ from markdown import Markdown
 
 from streamdocs import BuildError
 from streamdocs.markdown import versions as versions_extension
-from streamdocs.paths import DOCS, ROOT, SNIPPETS, rel
+from streamdocs.paths import DOCS, ROOT, SNIPPETS, rel, snippet_files
 from streamdocs.sdk_internals import API_VERSION as ANTHROPIC_API_VERSION
 
 PAGES = sorted(DOCS.rglob("*.md"))
-SAMPLE_FILES = sorted(p for p in SNIPPETS.rglob("*") if p.is_file())
+SAMPLE_FILES = snippet_files()
 
 KNOWN_MODELS = {arg for arg in typing.get_args(Model) if isinstance(arg, str)}
 for _arg in typing.get_args(Model):

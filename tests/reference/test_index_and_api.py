@@ -45,6 +45,8 @@ CHECKED: dict[tuple[str, str], dict[str, str]] = {
         "`error_code`": "",
     },
     ("exceptions.md", "Deprecated aliases"): {"Alias": "", "Same class as": ""},
+    ("typescript.md", "Events"): {"Event": "", "Listener arguments": ""},
+    ("typescript.md", "Members"): {"Member": "", "Kind": ""},
     ("answer-matrix.md", "Every way a stream can break"): {
         "Sample": "",
         "Cuts": "a live run",

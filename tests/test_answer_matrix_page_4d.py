@@ -27,7 +27,7 @@ def test_a_shape_answers_the_sdks_retries_of_the_first_request_too(monkeypatch):
     """D6: not "a retry gets an ordinary answer": all three attempts get the 529."""
     sdk_internals.no_retry_wait(monkeypatch)
     with Emulator() as emulator, emulator.answering("overloaded"):
-        client = anthropic.Anthropic(api_key="sk-ant-4d", base_url=emulator.url, max_retries=2)
+        client = anthropic.Anthropic(api_key=matrix.KEY, base_url=emulator.url, max_retries=2)
         before = len(emulator.requests)
         with pytest.raises(anthropic.OverloadedError):
             with client.messages.stream(**REQUEST) as stream:

@@ -14,11 +14,11 @@ from streamdocs.emulator.canned import (
     REQUEST,
     START,
     Body,
+    async_client_serving,
     client_serving,
     end,
     sse,
     text_block,
-    transport,
 )
 from tests.sdk_claims import never_says, says
 
@@ -39,12 +39,7 @@ def _create(body: Body) -> None:
 
 def _helper_async(body: Body) -> None:
     async def read() -> None:
-        client = anthropic.AsyncAnthropic(
-            api_key="sk-ant-4d",
-            max_retries=0,
-            http_client=httpx2.AsyncClient(transport=transport((body,), None)),
-        )
-        async with client.messages.stream(**REQUEST) as stream:
+        async with async_client_serving(body).messages.stream(**REQUEST) as stream:
             await stream.until_done()
 
     asyncio.run(read())

@@ -156,3 +156,25 @@ def zensical_site(tmp_path_factory):
     result = build_zensical.build(root / "site", root / "mkdocs.yml")
     assert result.returncode == 0, f"zensical build failed:\n{result.stdout}\n{result.stderr}"
     return root / "site"
+
+
+class LiveRuns:
+    """The emulator (HTTPS too, for curl) and the worker pool that run many samples at
+    once, each routed to a case of its own (streamdocs/samples/pool.py)."""
+
+    def __init__(self, emulator, workers, ca_file: str) -> None:
+        self.emulator, self.pool = emulator, workers
+        self.curl = (emulator.tls_port, ca_file)
+
+
+@pytest.fixture(scope="session")
+def live_runs(tmp_path_factory):
+    """One per process: the answer matrix and the generated faults share it (both are in
+    the xdist group "live-runs", so one worker runs them, the other the rest)."""
+    from streamdocs.emulator import Emulator
+    from streamdocs.loopback import api_certificate
+    from streamdocs.samples import pool
+
+    context, ca_file = api_certificate(tmp_path_factory.mktemp("tls"))
+    with Emulator(tls=context) as emulator, pool.Pool(pool.size()) as workers:
+        yield LiveRuns(emulator, workers, ca_file)

@@ -187,7 +187,7 @@ class Emulator:
         # asked for the rest of an interrupted answer: the same answer, from where it broke
         resumed = continuation(body)
         original = resumed[0] if resumed else body
-        shape = forced or self._from_run(attempt)
+        shape = forced or self._from_run(attempt) or self._case_shape(log)
         name = shape or choose(self.scenarios, original, headers)
         reply = with_tool_results(self.scenarios[name].reply(attempt), original)
         if shape is None:  # a model that thinks on its own thinks before its natural answer
@@ -206,7 +206,7 @@ class Emulator:
         if cached is not None:  # a scenario's own usage wins over the cache
             message["usage"].update(cached)
         gzip = reply.gzip and "gzip" in headers.get("accept-encoding", "")
-        broken = log is not None and log.fresh == log.fault.request + 1
+        broken = log is not None and log.fault.shape is None and log.fresh == log.fault.request + 1
         if log is not None and entry is not None and broken and body.get("stream"):
             events = wire.stream_events(message, reply.pings, reply.pings_after_stop)
             natural = b"".join(wire.encode_event(e, seq) for seq, e in enumerate(events))
@@ -219,6 +219,15 @@ class Emulator:
             )
             entry.message_stop = reply.interrupt is None
         return await self._single(request, reply, message, ids, gzip)
+
+    def _case_shape(self, log: CaseLog | None) -> str | None:
+        """The shape a case's plan forces on its first request (and its retries), as
+        `begin_run` does for a whole run: the answer matrix's cells, each its own case."""
+        if log is None or log.fault.shape is None:
+            return None
+        if log.fresh <= 1 or self.scenarios[log.fault.shape].every_request:
+            return log.fault.shape
+        return None
 
     def _from_run(self, attempt: int) -> str | None:
         """The shape a run forces on this request, if any (see `begin_run`)."""

@@ -33,6 +33,7 @@ class Fault:
     stall_seconds: float = 0.0
     cut_after_text: int | None = None  # cut after this many text deltas (of any answer)
     request: int = 0  # the fresh request it breaks (0: the first); earlier ones are natural
+    shape: str | None = None  # instead of a body: this scenario answers the first request
 
     def with_body(self, body: bytes) -> Fault:
         """The plan for a concrete body: the model renamed, a text delta count made an

@@ -12,7 +12,7 @@ PAGE = "reference/answer-matrix.md"
 def test_the_answers_name_three_models_other_than_the_one_asked_for():
     """D9: "three other model ids": the sample's own model is not one of them."""
     own = []
-    for sample in matrix.samples():
+    for sample in matrix.samples(typescript=True):
         if sample.request.get("stream") is not True:
             continue
         named = [v.fault.model for v in variants.generate(sample) if v.fault and v.fault.model]
@@ -28,7 +28,7 @@ def test_the_cuts_inside_an_event_are_drops_as_the_page_says():
     says so. Generate it and this fails until the page (and the samples) follow."""
     inside = [
         v
-        for sample in matrix.samples()
+        for sample in matrix.samples(typescript=True)
         for v in variants.generate(sample, likeliest=False)
         if v.kind == "cut" and v.label.startswith(("dropped inside", "ended cleanly inside"))
     ]

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from anthropic.resources.messages.messages import DEPRECATED_MODELS
 
 from streamdocs.emulator import models

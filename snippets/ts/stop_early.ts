@@ -34,7 +34,7 @@ console.log(received);
 if (stopped) {
   console.log(`\n[stopped after ${received.length} characters]`);
 } else if (stopReason === null) {
-  // no message_delta: the body ended early
+  // No message_delta: the body ended early, a cut answer, not a stop.
   console.error("\nThe stream ended early: the answer is incomplete.");
   process.exitCode = 1;
 } else {

@@ -144,7 +144,7 @@ async function relay(message: string, res: ServerResponse): Promise<void> {
     await stream.finalMessage();
   } catch (err) {
     if (answered) {
-      // nothing is missing
+      // it broke after message_stop: the page has the whole answer
     } else if (err instanceof Anthropic.APIUserAbortError && !stalled) {
       return; // the browser left
     } else if (stalled) {

@@ -363,6 +363,32 @@ def test_the_relay_serves_only_the_tokens_it_issued(emulator, emulator_env, head
     assert len(emulator.requests) == seen, "an unknown caller reached the API"
 
 
+def test_the_relay_keeps_a_credential_problem_from_the_page(emulator, emulator_env, tmp_path):
+    """browser.md: a credential the SDK cannot use fails the first request; the relay logs
+    the SDK's message, which names a file on the server, and tells the page only its type."""
+    emulator_env(emulator)
+    missing = variants.CREDENTIALS["ANTHROPIC_PROFILE naming a profile that does not exist"]
+    env = {**os.environ, **TOKENS, **missing["env"], "HOME": str(tmp_path)}
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_CONFIG_DIR"):
+        env.pop(name, None)
+    seen = len(emulator.requests)
+    with runner.node_server(RELAY, env) as (port, printed):
+        status, answer = runner.post_json(port, "/chat", {"message": STORY}, BEARER)
+    assert status == 200 and "event: error" in answer, answer
+    error = json.loads(answer.split("event: error\ndata: ")[1].split("\n")[0])
+    assert error == {
+        "type": "credentials",
+        "message": "The server could not authenticate to the API.",
+    }
+    assert "does not exist" in printed() and str(tmp_path) not in answer
+    assert len(emulator.requests) == seen, "a request without a credential reached the API"
+    says(
+        "guides/browser.md",
+        "The relay writes it to the server's log and sends the page an `error`",
+        "event of type `credentials`, without the SDK's message",
+    )
+
+
 def test_the_relay_aborts_the_api_request_when_the_browser_leaves(paced):
     with runner.node_server(RELAY, {**os.environ, **TOKENS}) as (port, _):
         with socket.create_connection(("127.0.0.1", port), timeout=5) as browser:

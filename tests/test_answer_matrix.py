@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from streamdocs.emulator import Emulator
+from streamdocs.emulator.fit import compatible
 from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.loopback import api_certificate, curlrc
 from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
@@ -30,7 +31,7 @@ CELLS = [
     pytest.param(sample, name, id=f"{sample.name}-{name}")
     for sample in SAMPLES
     for name, shape in SHAPES.items()
-    if matrix.compatible(shape, sample.request)
+    if compatible(shape, sample.request)
 ]
 PAGE = ANSWER_MATRIX
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
@@ -167,7 +168,7 @@ def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_pa
         "messages": [{"role": "user", "content": "Weather in Paris?"}],
     }
     sample = matrix.Sample(snippet, request)
-    assert matrix.compatible(SHAPES["tools_text_only"], request)
+    assert compatible(SHAPES["tools_text_only"], request)
     assert not matrix.verdict(
         sample,
         "tool_use",

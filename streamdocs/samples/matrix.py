@@ -22,8 +22,7 @@ from typing import Any
 import anthropic
 
 from streamdocs.emulator import wire
-from streamdocs.emulator.client import offers, requirements
-from streamdocs.emulator.scenarios import Scenario, client_tools, tool_choice
+from streamdocs.emulator.scenarios import Scenario, client_tools
 from streamdocs.markdown import shortcodes
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
 from streamdocs.recording import cassettes
@@ -86,21 +85,6 @@ def samples() -> list[Sample]:
         interactions = cassettes.load(cassette)["interactions"]
         found.append(Sample(path, interactions[0]["request"]["body"]["json"]))
     return found
-
-
-# --- shapes and what a request allows -------------------------------------------------------
-
-
-def is_failure(shape: Scenario) -> bool:
-    return shape.reply(0).error is not None or shape.reply(0).interrupt is not None
-
-
-def compatible(shape: Scenario, request: dict[str, Any]) -> bool:
-    if not requirements(shape) <= offers(request):
-        return False
-    # tool_choice any/tool forces a call: only a call (or a failure) can answer
-    forced = tool_choice(request) in ("any", "tool")
-    return not forced or is_failure(shape) or "tools" in requirements(shape)
 
 
 # --- facts about one answer -------------------------------------------------------------------

@@ -14,7 +14,7 @@ ENV_READY := $(VENV)/.installed-from-lock
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium libatomic curl nginx redis
 
-.PHONY: help serve demo demo-scale build zensical test tools lint record record-live outputs fuzz bench lock clean audit screenshots
+.PHONY: help serve demo demo-scale build zensical test tools lint record record-live outputs fuzz bench lock clean audit screenshots wheel
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,11 @@ outputs: $(ENV_READY) ## Rewrite snippets/output/*.txt from the cassettes, and t
 fuzz: $(ENV_READY) ## Every generated fault, then a random search (REPLAY=SPEC reruns one failure)
 	$(BIN)/python -m streamdocs.samples.fuzz $(FUZZ_ARGS) $(if $(REPLAY),--replay '$(REPLAY)')
 
+# The emulator kit (docs/testing.md): the emulator, its breaks, a pytest plugin and a
+# command, as one wheel built from kit/pyproject.toml with the backend the lock pins.
+wheel: $(ENV_READY) ## Build the emulator kit's wheel into dist/ (for readers' own tests; published nowhere)
+	$(BIN)/python -m streamdocs.wheelhouse dist
+
 bench: $(ENV_READY) ## Print timing figures (setup, suite, per sample, build)
 	$(BIN)/python -m streamdocs.bench
 
@@ -109,4 +114,4 @@ lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=NAME: that pa
 	rm -rf .lock-env
 
 clean: ## Remove the environment and build output
-	rm -rf $(VENV) site site-zensical .cache .pytest_cache
+	rm -rf $(VENV) site site-zensical .cache .pytest_cache dist

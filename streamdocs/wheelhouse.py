@@ -106,6 +106,26 @@ def build(names: list[str], folder: Path) -> list[Path]:
     return [pack(dist, folder) for dist in closure(names)]
 
 
+def fresh_kit(folder: Path, wheel: Path, also: tuple[str, ...] = ("anthropic", "pytest")) -> Path:
+    """A new virtual environment in `folder` holding the kit's `wheel` and `also`, installed
+    by pip with --no-index from that wheel and the locked packages; its python."""
+    from packaging.requirements import Requirement
+
+    needs = [Requirement(r).name for r in kit_metadata()["dependencies"]]
+    build([*needs, *also], folder / "locked")
+    venv = folder / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+         "--disable-pip-version-check", "--no-index", "--no-compile",
+         "--find-links", str(folder / "locked"), "--find-links", str(wheel.parent),
+         kit_metadata()["name"], *also],
+        check=True, env=pip_env(), capture_output=True, text=True,
+    )  # fmt: skip
+    return python
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         raise SystemExit("usage: python -m streamdocs.wheelhouse DEST")

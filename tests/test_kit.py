@@ -24,6 +24,7 @@ from packaging.requirements import Requirement
 from streamdocs import wheelhouse
 from streamdocs.emulator import client
 from streamdocs.emulator.fit import misfit
+from streamdocs.emulator.models import known
 from streamdocs.kit import catalogue
 from streamdocs.kit.answers import NATURAL, answers
 from streamdocs.paths import ROOT, SNIPPETS
@@ -78,20 +79,7 @@ def test_make_wheel_builds_the_emulator_its_breaks_the_plugin_and_the_command_on
 def fresh_python(wheel, tmp_path_factory) -> Path:
     """A new virtual environment holding the kit and what the sample project needs, installed
     with pip --no-index from the wheel and the locked packages (streamdocs/wheelhouse.py)."""
-    scratch = tmp_path_factory.mktemp("fresh")
-    needs = [Requirement(r).name for r in wheelhouse.kit_metadata()["dependencies"]]
-    wheelhouse.build([*needs, "anthropic", "pytest"], scratch / "locked")
-    venv = scratch / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-         "--disable-pip-version-check", "--no-index", "--no-compile",
-         "--find-links", str(scratch / "locked"), "--find-links", str(wheel.parent),
-         "claude-stream-emulator", "anthropic", "pytest"],
-        check=True, env=wheelhouse.pip_env(), capture_output=True, text=True,
-    )  # fmt: skip
-    return python
+    return wheelhouse.fresh_kit(tmp_path_factory.mktemp("fresh"), wheel)
 
 
 def reader_project(folder: Path) -> Path:
@@ -161,6 +149,22 @@ def test_installed_offline_the_kit_runs_the_pages_suite_against_every_answer(
         check=True,
     ).stdout
     assert all(f"  {name}\n" in listed for name in SHAPES), listed[:500]
+
+
+def test_a_checkout_builds_the_kit_as_pip_install_does(fresh_python, tmp_path):
+    """`pip install ./kit` from a clone: pip builds it in an isolated environment holding the
+    backend kit/pyproject.toml names (here from the locked wheels, offline)."""
+    wheelhouse.build(["hatchling"], tmp_path / "backend")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(fresh_python), "wheel", "--quiet",
+         "--disable-pip-version-check", "--no-deps", "--no-index",
+         "--find-links", str(tmp_path / "backend"), "-w", str(tmp_path / "built"),
+         str(wheelhouse.KIT)],
+        check=True, env=wheelhouse.pip_env(), capture_output=True, text=True,
+    )  # fmt: skip
+    [built] = (tmp_path / "built").glob("claude_stream_emulator-*.whl")
+    with zipfile.ZipFile(built) as archive:
+        assert all(name in archive.namelist() for name in HOLDS)
 
 
 # --- the verdicts catch code written wrong ----------------------------------------------
@@ -364,3 +368,23 @@ def test_the_command_runs_a_program_once_per_answer_and_judges_it(tmp_path, chec
     again = re.search(r"Run it again: claude-stream-emulator (--fault cut=\d+:clean) --", out)
     assert again, "no command that serves the failing answer again"
     assert json.loads(json.dumps(done.returncode)) == 1
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+def test_the_page_lists_every_shape_break_and_model_the_kit_has(built_site):
+    """docs/testing.md's lists are filled at build time from the catalogue (streamdocs/
+    markdown/kit.py): every shape, with what it is and what it needs; every break rule;
+    every model id the kit knows."""
+    page = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    for name in ("shapes", "faults", "models"):
+        assert f"<!-- kit:{name} -->" in page, f"docs/testing.md lost its kit:{name} list"
+    built = (built_site / "testing" / "index.html").read_text(encoding="utf-8")
+    for shape in catalogue.shapes():
+        row = re.search(rf"<td><code>{shape.name}</code></td>\s*<td>(.*?)</td>", built, re.S)
+        assert row, f"the built page does not list shape {shape.name}"
+        assert shape.tests.split("`")[0][:30] in row[1]
+    for _, rule, _ in catalogue.break_rules():
+        assert rule.split("`")[0][:40] in built
+    assert all(f"<code>{model_id}</code>" in built for model_id in known())

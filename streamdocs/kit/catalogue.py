@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from streamdocs.emulator import breaks, models
 from streamdocs.emulator.fit import NEEDS, is_failure, requirements
 
-from .answers import NATURAL, catalogue
+from .answers import NATURAL, STALL_SECONDS, catalogue
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,18 @@ def break_rules() -> list[tuple[str, str, str]]:
         (
             "cut",
             f"The connection drops at {seeded[True]} byte offsets drawn at random "
-            f"({seeded[False]} with `--claude-faults all`), from a fixed seed.",
+            f"({seeded[False]} when all faults are asked for), from a fixed seed.",
             "whatever the rules above did not think of",
         ),
         (
             "stall",
-            "Silence, longer than your client should wait, "
-            + ", ".join(breaks.STALL_PHASES)
-            + ": each phase once, on the natural answer or on the first shape whose answer "
+            f"Silence ({STALL_SECONDS:g} s unless you say otherwise), in each phase: "
+            + "; ".join(breaks.STALL_PHASES)
+            + ". Each phase once, on the natural answer or on the first shape whose answer "
             "has it.",
-            "a read timeout missing or too long; a timeout taken for the end of the answer",
+            "what your code does when its read timeout fires (a client that waits longer "
+            "than the silence just waits): text kept, the failure said, not taken for a "
+            "whole answer",
         ),
         (
             "model",

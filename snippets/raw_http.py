@@ -24,6 +24,7 @@ body = {
 }
 
 stop_reason = None
+finished = False  # message_stop arrived: the answer is whole
 # read: the longest silence allowed between two chunks of the stream
 with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
     with connect_sse(
@@ -35,14 +36,19 @@ with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
             sys.exit(f"HTTP {response.status_code}: {response.text}")
         for sse in source.iter_sse():
             data = json.loads(sse.data)  # one JSON object per event
-            if sse.event == "content_block_delta":
+            kind = data["type"]  # the event's type, as its event: line says
+            if kind == "content_block_delta":
                 if data["delta"]["type"] == "text_delta":
                     print(data["delta"]["text"], end="", flush=True)
-            elif sse.event == "message_delta":
+            elif kind == "message_delta":
                 stop_reason = data["delta"]["stop_reason"]
-            elif sse.event == "error":  # inside a 200 stream
+            elif kind == "message_stop":
+                finished = True
+            elif kind == "error":  # inside a 200 stream
                 error = data["error"]
                 sys.exit(f"\n{error['type']}: {error['message']}")
             # ping, the other events and any new type: nothing to do
 
+if not finished:  # the body ended cleanly, but before message_stop
+    sys.exit("\nThe stream ended early: the answer is incomplete.")
 print(f"\nstop_reason: {stop_reason}")

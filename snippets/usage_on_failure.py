@@ -40,7 +40,8 @@ if message is not None:
 if started is None:
     print("usage: none, the answer never started")
 else:
-    # The input counts are final; the output count is not sent until
-    # message_delta, at the end: message_start's is a placeholder.
+    # The input counts are final, unless server tools (web search...)
+    # added their results: then they are a lower bound. The output count
+    # is not sent until message_delta: message_start's is a placeholder.
     print(f"input={started.input_tokens} output=unknown")
 sys.exit(f"stream failed: {failure}")

@@ -5,6 +5,7 @@ Run from the repository root with the project's environment: `python -m streamdo
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -15,23 +16,22 @@ from pathlib import Path
 from streamdocs.paths import ROOT, SUITE, copy_project, page_url
 
 
-def timed(command: list[str], **kwargs) -> float:
+def timed(command: list[str], cwd: Path = ROOT, **kwargs) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, **kwargs)
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, **kwargs)
     return time.perf_counter() - start
 
 
 def environment_setup() -> float:
-    """A fresh venv installed from the lock, as `make` does on a new machine."""
+    """`make`'s environment step in a scratch copy, as on a new machine: package caches
+    empty (pip's and uv's), so every package is downloaded."""
     with tempfile.TemporaryDirectory() as scratch:
-        venv = Path(scratch) / "venv"
+        root = copy_project(Path(scratch), ["Makefile", "requirements.lock", "streamdocs"])
+        env = {**os.environ, "UV_CACHE_DIR": f"{scratch}/uv-cache", "PIP_NO_CACHE_DIR": "1"}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run(
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-             "--disable-pip-version-check", "--require-hashes", "--no-deps",
-             "-r", str(ROOT / "requirements.lock")],
-            check=True, capture_output=True,
+            ["make", ".venv/.installed-from-lock"],
+            cwd=root, env=env, check=True, capture_output=True,
         )  # fmt: skip
         return time.perf_counter() - start
 
@@ -46,18 +46,39 @@ def sample_times() -> tuple[float, dict[str, float]]:
         return wall, {case.get("name"): float(case.get("time")) for case in cases}
 
 
-def answer_matrix_times() -> tuple[int, float, float]:
-    """The answer matrix: (cells, wall time, median seconds per cell). Goal: <= 40 ms a cell."""
+def answer_matrix_times() -> tuple[float, dict[str, list[float]]]:
+    """The answer matrix: its wall time, and each cell's time by language (`python`, and
+    `typescript`: a Node process a cell). Goal: <= 40 ms a Python cell."""
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.xml"
         wall = timed([sys.executable, "-m", "pytest", "-q", "-n", "2",
                       "tests/test_answer_matrix.py", f"--junitxml={report}"])  # fmt: skip
-        cells = sorted(
-            float(case.get("time"))
-            for case in ET.parse(report).getroot().iter("testcase")
-            if case.get("name", "").startswith("test_sample_survives_the_answer")
-        )
-        return len(cells), wall, cells[len(cells) // 2]
+        cells: dict[str, list[float]] = {"python": [], "typescript": []}
+        for case in ET.parse(report).getroot().iter("testcase"):
+            name = case.get("name", "")
+            if name.startswith("test_sample_survives_the_answer"):
+                cells["typescript" if "[ts/" in name else "python"].append(float(case.get("time")))
+        return wall, {language: sorted(times) for language, times in cells.items()}
+
+
+def typescript_checks() -> dict[str, float]:
+    """The TypeScript samples' own costs: installing their packages (npm ci, the pinned
+    Node), type-checking (tsc --strict) and the formatter's check."""
+    from streamdocs import node
+
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "ts"
+        copy.mkdir()
+        for name in ("package.json", "package-lock.json"):
+            (copy / name).write_bytes((node.PROJECT / name).read_bytes())
+        install = timed([*node.npm_command(), "ci", "--no-audit", "--no-fund", "-q"],
+                        cwd=copy, env=node.env())  # fmt: skip
+    files = [p.name for p in sorted(node.PROJECT.glob("*.ts"))]
+    return {
+        "npm ci": install,
+        "tsc --strict --noEmit": timed([*node.tool("tsc"), "-p", "snippets/ts", "--noEmit"]),
+        "prettier --check": timed([*node.tool("prettier"), "--check", *files], cwd=node.PROJECT),
+    }
 
 
 def missing_cassette_time() -> tuple[float, float]:
@@ -317,15 +338,30 @@ def main() -> None:
     suite = timed([sys.executable, "-m", "pytest", "-q", "-n", "2"])
     rows.append(("test suite wall time (pytest -n 2, as make test)", f"{suite:.1f} s"))
     wall, per_sample = sample_times()
-    rows.append((f"sample tests wall time ({len(per_sample)} samples)", f"{wall:.2f} s"))
-    if per_sample:
-        times = sorted(per_sample.values())
-        rows.append(("per-sample marginal time, median", f"{times[len(times) // 2] * 1000:.0f} ms"))
-        rows.append(("per-sample marginal time, max", f"{times[-1] * 1000:.0f} ms"))
-    cells, wall, median = answer_matrix_times()
-    rows.append(("answer matrix cells", f"{cells}"))
+    rows.append((f"sample tests wall time ({len(per_sample)} cases)", f"{wall:.2f} s"))
+    for language, marker in (("Python", False), ("TypeScript", True)):
+        times = sorted(s for name, s in per_sample.items() if ("[ts/" in name) == marker)
+        if times:
+            rows.append(
+                (
+                    f"{language} replay time per case, median",
+                    f"{times[len(times) // 2] * 1000:.0f} ms",
+                )
+            )
+            rows.append((f"{language} replay time per case, max", f"{times[-1] * 1000:.0f} ms"))
+    wall, cells = answer_matrix_times()
     rows.append(("answer matrix wall time (pytest -n 2)", f"{wall:.1f} s"))
-    rows.append(("answer matrix time per cell, median (goal <= 40 ms)", f"{median * 1000:.0f} ms"))
+    for language, times in cells.items():
+        if not times:
+            continue
+        label = "Python" if language == "python" else "TypeScript (a Node process each)"
+        rows.append((f"answer matrix cells, {label}", f"{len(times)}"))
+        goal = " (goal <= 40 ms)" if language == "python" else ""
+        median = times[len(times) // 2] * 1000
+        rows.append((f"answer matrix time per cell, median, {label}{goal}", f"{median:.0f} ms"))
+        rows.append((f"answer matrix time summed over cells, {label}", f"{sum(times):.1f} s"))
+    for name, seconds in typescript_checks().items():
+        rows.append((f"TypeScript samples: {name}", f"{seconds:.1f} s"))
     test_time, wall = missing_cassette_time()
     rows.append(("missing cassette reported, test time (target < 2 s)", f"{test_time:.2f} s"))
     rows.append(("missing cassette reported, pytest wall time", f"{wall:.1f} s"))

@@ -6,6 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SNIPPETS = ROOT / "snippets"
 OUTPUTS = SNIPPETS / "output"
+TYPESCRIPT = SNIPPETS / "ts"  # the TypeScript samples: their own npm project (streamdocs/node.py)
 CASSETTES = ROOT / "cassettes"
 DOCS = ROOT / "docs"
 ANSWER_MATRIX = DOCS / "reference" / "answer-matrix.md"
@@ -26,6 +27,27 @@ def page_url(page: str | Path) -> str:
     return stem.removesuffix("/index") + "/"
 
 
+# The TypeScript samples' npm project files: configuration, not samples (streamdocs/node.py).
+TYPESCRIPT_PROJECT = {"package.json", "package-lock.json", "tsconfig.json"}
+
+
+def snippet_files(snippets: Path = SNIPPETS) -> list[Path]:
+    """Every file under snippets/ a page could show: installed packages (node_modules),
+    caches and symbolic links (the TypeScript relay's copies of its page) left out."""
+    import os
+
+    found = []
+    for folder, subfolders, files in os.walk(snippets):
+        subfolders[:] = [d for d in subfolders if d not in ("node_modules", "__pycache__")]
+        found += [Path(folder, name) for name in files if not Path(folder, name).is_symlink()]
+    return sorted(found)
+
+
+def is_project_file(name: str) -> bool:
+    """`name` (relative to snippets/) is the TypeScript samples' npm configuration."""
+    return name.startswith("ts/") and name.removeprefix("ts/") in TYPESCRIPT_PROJECT
+
+
 def rel(path: Path) -> str:
     """A path as a writer types it: relative to the repository root."""
     return str(path.relative_to(ROOT))
@@ -35,13 +57,17 @@ def copy_project(dest: Path, names: list[str]) -> Path:
     """Copy these top-level files and folders into dest: a scratch project a test may break."""
     import shutil
 
-    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
+    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache", "node_modules")
     for name in names:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=skip)
         else:
             shutil.copy(source, dest / name)
+    # the TypeScript samples' installed packages (80 MB) are linked, not copied
+    modules = TYPESCRIPT / "node_modules"
+    if "snippets" in names and modules.is_dir():
+        (dest / "snippets" / "ts" / "node_modules").symlink_to(modules)
     return dest
 
 

@@ -58,14 +58,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-PROVENANCE = pytest.StashKey[dict]()
+RECORDING = pytest.StashKey[object]()
+TYPESCRIPT_CASSETTE = pytest.StashKey[bool]()  # tests/test_samples.py: a ts/ case's cassette
 
 
 def pytest_recording_configure(config, vcr):
     # Our readable format replaces vcrpy's default YAML under the same name; it writes
-    # only while a recording session has said where the answers come from.
-    provenance = config.stash.get(PROVENANCE, None) if config is not None else None
-    vcr.register_serializer("yaml", cassettes.Format(provenance))
+    # only while a recording session has said where the answers come from (and which SDK).
+    recording = config.stash.get(RECORDING, None) if config is not None else None
+    ts = config is not None and config.stash.get(TYPESCRIPT_CASSETTE, False)
+    vcr.register_serializer("yaml", cassettes.Format(recording and recording.provenance(ts)))
 
 
 @pytest.fixture
@@ -85,11 +87,11 @@ def recording(record_mode, pytestconfig):
         yield None
         return
     with recording_session() as recording:
-        pytestconfig.stash[PROVENANCE] = recording.provenance()
+        pytestconfig.stash[RECORDING] = recording
         try:
             yield recording
         finally:
-            del pytestconfig.stash[PROVENANCE]
+            del pytestconfig.stash[RECORDING]
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.loopback import api_certificate, curlrc
 from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
 from streamdocs.samples import matrix, runner
-from streamdocs.samples.cases import NAMED_TESTS, SPECIAL, Case
+from streamdocs.samples.cases import NAMED_TESTS, SPECIAL, Case, typescript_samples
 from streamdocs.site.tables import tables
 
-SAMPLES = matrix.samples()
+SAMPLES = matrix.samples(typescript=True)
 SHAPES = shapes(load_scenarios())
 CELLS = [
     pytest.param(sample, name, id=f"{sample.name}-{name}")
@@ -49,8 +49,15 @@ def emulator(tmp_path_factory):
         yield emu
 
 
+@pytest.fixture(scope="session")
+def node_cache(tmp_path_factory) -> str:
+    """Node's compile cache for the TypeScript cells: each loads the SDK, and ~400 runs
+    compile it once (a test-only speed-up: the samples run the same either way)."""
+    return str(tmp_path_factory.mktemp("node-compile-cache"))
+
+
 @pytest.fixture
-def run_cell(emulator, emulator_env, fast_sdk):
+def run_cell(emulator, emulator_env, fast_sdk, node_cache):
     """Run `sample` with `shape` answering its first request; no real waits: retries do
     not sleep and a client without its own timeout gives up on a stall after 1 s."""
     emulator_env(emulator)
@@ -64,8 +71,11 @@ def run_cell(emulator, emulator_env, fast_sdk):
 
     def run(sample: matrix.Sample, shape: str) -> runner.Run:
         case = SPECIAL.get(sample.name) or Case(sample.name, sample.path)
+        # Node gets this environment (the emulator's URL), its SDK patched as `fast_sdk`
+        # patches Python's: no retry waits, 1 s for the headers (node_patches.mjs)
+        env = dict(os.environ, NODE_COMPILE_CACHE=node_cache) if case.typescript else curl_env
         with emulator.answering(shape):
-            result = runner.run_case(case, catch=True, env=curl_env)
+            result = runner.run_case(case, catch=True, env=env, patches=runner.FAST)
         return runner.app_reading(result) if case.kind == "app" else result
 
     return run
@@ -131,12 +141,30 @@ def test_page_lists_exactly_the_cells():
     )
 
 
+def test_the_page_says_which_read_timeouts_the_runs_use():
+    """T35: the stall row's verdicts depend on the 1 s read timeout the runs give clients
+    without their own, and on the timeouts the samples set; the page names each."""
+    from streamdocs import sdk_internals
+
+    text = " ".join(PAGE.read_text(encoding="utf-8").split())
+    fast = f"{sdk_internals.FAST_READ_TIMEOUT:g} s"
+    default = f"{sdk_internals.DEFAULT_TIMEOUT.read:g} s"
+    assert f"gets a read timeout of {fast} here, not the SDK's {default}" in text
+    for path in sorted(SNIPPETS.glob("*.py")):
+        # Timeout(ALL, read=READ, ...): the read timeout is READ if given, else ALL
+        for call in re.findall(r"Timeout\(\s*[\d.]+[^)]*\)", path.read_text()):
+            read = re.search(r"read=([\d.]+)", call) or re.search(r"\(\s*([\d.]+)", call)
+            said = f"`{path.stem}` (read {float(read[1]):g} s)"
+            assert said in text, f"{rel(PAGE)} does not say {said}"
+
+
 def test_every_sample_that_sends_a_request_is_in_the_matrix():
     in_matrix = {p.values[0].name for p in CELLS}
     silent = {name for name, case in SPECIAL.items() if not case.uses_api}
     # a .py file named in NAMED_TESTS is no script (a reader's test file)
     scripts = [p for p in SNIPPETS.glob("*.py") if p.name not in NAMED_TESTS]
     snippets = {p.stem for p in [*scripts, *SNIPPETS.glob("*.sh")]}
+    snippets |= {f"ts/{p.stem}" for p in typescript_samples()}
     assert in_matrix == snippets - silent, (
         f"samples outside the matrix: {sorted(snippets - silent - in_matrix)} "
         "(record their cassettes with `make record`)"
@@ -207,7 +235,7 @@ def describe(outcome: tuple[int, str] | None) -> str:
 
 
 _GROUP = re.compile(
-    r"(?P<names>(?:`\w+`(?:, )?)+|every (?:other )?sample)(?: \((?P<detail>[^)]*)\))?"
+    r"(?P<names>(?:`[\w/]+`(?:, )?)+|every (?:other )?sample)(?: \((?P<detail>[^)]*)\))?"
 )
 EVERY_OTHER = "every other sample"
 
@@ -237,7 +265,7 @@ def page_cells() -> dict[tuple[str, str], tuple[int, str]]:
                 if group["names"].startswith("every"):
                     rest = (column, group["detail"] or "")
                     continue
-                for name in re.findall(r"`(\w+)`", group["names"]):
+                for name in re.findall(r"`([\w/]+)`", group["names"]):
                     cells[(name, shape)] = (column, group["detail"] or "")
         if rest is not None:
             for name in compatible_samples(shape) - {n for n, s in cells if s == shape}:

@@ -4,11 +4,16 @@ the emulator at that pace; their output is checked with measured numbers masked
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from streamdocs.emulator import Emulator
+from streamdocs.recording import cassettes
 from streamdocs.samples import runner
 from streamdocs.samples.cases import SPECIAL
+from tests.sdk_claims import never_says, says
 
 PACED = [case for case in SPECIAL.values() if case.pace is not None]
 
@@ -34,3 +39,23 @@ def test_outputs_keep_no_loopback_port():
     said = "Stream failed: Request to 127.0.0.1:41035 timed out after 1s"
     assert runner.unvarying(said) == "Stream failed: Request to 127.0.0.1:PORT timed out after 1s"
     assert runner.masked(said) == runner.unvarying(said)
+
+
+def test_the_speed_sample_divides_every_token_by_the_whole_time(emulator_env, fast_sdk):
+    """T4: output_tokens holds every token, the first fragment's and the thinking before it
+    included, so the rate is taken over the whole request, not from the first text on."""
+    case = SPECIAL["measure_speed"]
+    with Emulator(delay=case.pace) as emulator:
+        emulator_env(emulator)
+        result = runner.run_script(case.snippet, catch=True)
+    assert result.exit_code == 0, result.output
+    first = float(re.search(r"time to first text: ([\d.]+) s", result.output)[1])
+    rate_line = r"(\d+) output tokens in ([\d.]+) s \((\d+) tokens/s overall\)"
+    tokens, seconds, rate = re.search(rate_line, result.output).groups()
+    assert float(seconds) >= first, "the rate's time must start at the request"
+    assert abs(int(rate) - int(tokens) / float(seconds)) <= 1 + 0.05 * int(rate)
+    body = cassettes.load(case.cassette)["interactions"][0]["response"]["body"]["string"]
+    delta = json.loads(re.search(r"event: message_delta\ndata: (.*)", body)[1])
+    assert int(tokens) == delta["usage"]["output_tokens"], "not the final, cumulative count"
+    says("guides/measure.md", "the one rate you can compute exactly is over the whole request")
+    never_says("guides/measure.md", "the output speed from there to the end")

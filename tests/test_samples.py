@@ -6,19 +6,27 @@ rewrites the outputs alone. Nothing in this file changes when a sample is added.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from streamdocs.paths import ROOT, SNIPPETS, rel
+from streamdocs.recording.relay import relaying
 from streamdocs.samples import runner
 from streamdocs.samples.cases import NAMED_TESTS, all_cases
+from tests.conftest import TYPESCRIPT_CASSETTE
 
 CASES = all_cases()
 
 
 @pytest.fixture
 def default_cassette_name(request):
-    # One stem per case: cassettes/<name>.yaml
-    return request.node.callspec.params["case"].name
+    # One stem per case: cassettes/<name>.yaml (a TypeScript case's name is ts/<name>). Its
+    # language decides the provenance the cassette is written with (tests/conftest.py).
+    case = request.node.callspec.params["case"]
+    request.config.stash[TYPESCRIPT_CASSETTE] = case.typescript
+    yield case.name
+    del request.config.stash[TYPESCRIPT_CASSETTE]
 
 
 @pytest.mark.parametrize(
@@ -32,7 +40,14 @@ def test_sample(case, vcr, recording, sample_env, instant_retries, request):
     miss = None
     try:
         with runner.misses_raise_at_once():
-            result = runner.run_case(case)
+            if case.typescript:  # Node's requests reach vcrpy through a loopback relay
+                with relaying(recording, case.name, case.scenario) as (relay, server):
+                    # always the relay, so a Node run can never reach the network
+                    env = {**os.environ, "ANTHROPIC_BASE_URL": server.url}
+                    result = runner.run_case(case, env=env)
+                miss = relay.misses[0] if relay.misses else None
+            else:
+                result = runner.run_case(case)
     except runner.CassetteMiss as error:
         miss = error
     if miss:

@@ -54,7 +54,7 @@ def key_like_strings(path: Path) -> list[str]:
 
 
 def test_no_key_like_strings_in_cassettes_or_tracked_files():
-    files = sorted(set(tracked_files()) | set(CASSETTES.glob("*.yaml")))
+    files = sorted(set(tracked_files()) | set(CASSETTES.rglob("*.yaml")))
     assert len(files) > 10, "git ls-files found almost nothing: is this a clone?"
     found = [hit for path in files for hit in key_like_strings(path)]
     assert not found, (
@@ -65,7 +65,7 @@ def test_no_key_like_strings_in_cassettes_or_tracked_files():
 
 
 def test_every_cassette_header_is_allow_listed():
-    for path in sorted(CASSETTES.glob("*.yaml")):
+    for path in sorted(CASSETTES.rglob("*.yaml")):
         for interaction in cassettes.load(path)["interactions"]:
             for side in ("request", "response"):
                 names = {name.lower() for name in interaction[side]["headers"]}

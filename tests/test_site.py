@@ -35,6 +35,7 @@ def scratch_project(tmp_path):
 
 def test_missing_snippet_fails_the_build_once_at_its_line(scratch_project):
     (scratch_project / "snippets" / "text_stream.py").unlink()
+    (scratch_project / "snippets" / "ts" / "text_stream.ts").unlink()  # its TypeScript tab too
     page = scratch_project / "docs" / "index.md"  # the first page built
     line = next(
         number

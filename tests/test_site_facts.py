@@ -2,7 +2,7 @@
 
 - every model id on a page or in a sample is one the SDK lists, and not one it deprecates;
 - every curl sample sends the `anthropic-version` the SDK sends;
-- every stated Python minimum is the SDK's Requires-Python;
+- every stated Python minimum is the samples' (pyproject.toml) or, said so, the SDK's;
 - the Versions page, built, shows the installed SDK.
 """
 
@@ -21,11 +21,11 @@ from markdown import Markdown
 
 from streamdocs import BuildError
 from streamdocs.markdown import versions as versions_extension
-from streamdocs.paths import DOCS, ROOT, SNIPPETS, rel
+from streamdocs.paths import DOCS, ROOT, SNIPPETS, rel, snippet_files
 from streamdocs.sdk_internals import API_VERSION as ANTHROPIC_API_VERSION
 
 PAGES = sorted(DOCS.rglob("*.md"))
-SAMPLE_FILES = sorted(p for p in SNIPPETS.rglob("*") if p.is_file())
+SAMPLE_FILES = snippet_files()
 
 KNOWN_MODELS = {arg for arg in typing.get_args(Model) if isinstance(arg, str)}
 for _arg in typing.get_args(Model):
@@ -94,9 +94,14 @@ def sdk_python_minimum() -> str:
     return match[1]
 
 
+def samples_python_minimum() -> str:
+    """What the samples are tested on: pyproject.toml's requires-python."""
+    return versions_extension.samples_python_minimum()
+
+
 # "Python 3.10 or newer", "Python 3.10+", "at least Python 3.10", "minimum ... Python 3.10".
 PYTHON_MINIMUM = re.compile(
-    r"Python\s+(?P<a>3\.\d+)\s*(?:\+|or\s+(?:newer|later|higher|above))"
+    r"Python\s+(?P<a>3\.\d+)\s*(?:\+|(?:or|and)\s+(?:newer|later|higher|above))"
     r"|(?:minimum|at\s+least|requires?)\s+(?:\w+\s+){0,3}?Python\s+(?P<b>3\.\d+)",
     re.IGNORECASE,
 )
@@ -108,21 +113,60 @@ def python_minimums(text: str):
         yield text.count("\n", 0, match.start()) + 1, match["a"] or match["b"], match[0]
 
 
-def test_stated_python_minimums_are_the_sdks():
-    minimum = sdk_python_minimum()
-    problems = [
-        f"{rel(page)}:{line}: says {said!r}, but anthropic requires Python >={minimum}"
-        for page in PAGES
-        for line, stated, said in python_minimums(page.read_text(encoding="utf-8"))
-        if stated != minimum
-    ]
+# What the standard library added after the SDK's minimum that a sample may use, by the
+# version that added it: a sample using one needs that Python, whatever the SDK needs.
+NEWER_STDLIB = {"asyncio.timeout": "3.11", "asyncio.TaskGroup": "3.11", "tomllib": "3.11"}
+
+
+def python_the_samples_need() -> dict[str, str]:
+    """For each sample that uses a name of NEWER_STDLIB, the newest Python one needs."""
+    needs = {}
+    for path in sorted(SNIPPETS.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        versions = [v for name, v in NEWER_STDLIB.items() if re.search(rf"\b{name}\b", text)]
+        if versions:
+            needs[path.name] = max(versions, key=lambda v: tuple(map(int, v.split("."))))
+    return needs
+
+
+def test_stated_python_minimums_are_the_samples_or_the_sdks():
+    """A page may state the samples' minimum, or the SDK's on a line that says it is the
+    SDK's; nothing else."""
+    samples, sdk = samples_python_minimum(), sdk_python_minimum()
+    problems = []
+    for page in PAGES:
+        lines = page.read_text(encoding="utf-8").splitlines()
+        for line, stated, said in python_minimums("\n".join(lines)):
+            if stated == samples or (stated == sdk and "SDK" in lines[line - 1]):
+                continue
+            problems.append(
+                f"{rel(page)}:{line}: says {said!r}; the samples need Python >={samples} "
+                f"(pyproject.toml), the anthropic SDK >={sdk} (say 'SDK' on that line)"
+            )
     assert not problems, "\n".join(problems)
+
+
+def test_setup_states_the_python_the_samples_need():
+    """A sample that needs a newer Python than the SDK does (asyncio.timeout is 3.11) makes
+    the SDK's minimum the wrong one to give readers of the samples."""
+    samples = samples_python_minimum()
+    needs = python_the_samples_need()
+    key = lambda v: tuple(map(int, v.split(".")))  # noqa: E731
+    too_new = {name: v for name, v in needs.items() if key(v) > key(samples)}
+    assert not too_new, f"samples need a newer Python than pyproject.toml says: {too_new}"
+    setup = (DOCS / "setup.md").read_text(encoding="utf-8")
+    stated = {found for _, found, _ in python_minimums(setup)}
+    assert samples in stated, (
+        f"docs/setup.md does not say the samples need Python {samples} or newer "
+        f"(stated: {sorted(stated)}; samples needing it: {needs})"
+    )
 
 
 @pytest.mark.parametrize(
     "text, found",
     [
         ("needs **Python 3.10 or newer**, the", "3.10"),
+        ("installs on Python 3.10 and newer", "3.10"),
         ("Python 3.9+ works", "3.9"),
         ("requires at least Python 3.12.", "3.12"),
         ("tested on Python 3.11 and 3.12", None),
@@ -132,12 +176,17 @@ def test_python_minimum_pattern(text, found):
     assert [stated for _, stated, _ in python_minimums(text)] == ([found] if found else [])
 
 
+def test_the_samples_need_python_3_11_for_asyncio_timeout():
+    assert python_the_samples_need().get("stream_watchdog.py") == "3.11"
+
+
 def test_built_versions_page_shows_the_installed_sdk(built_site):
     html = (built_site / "versions" / "index.html").read_text(encoding="utf-8")
     for what, value in [
         ("anthropic version", version("anthropic")),
         ("API version", ANTHROPIC_API_VERSION),
-        ("Python minimum", f"Python {sdk_python_minimum()} or newer"),
+        ("SDK's Python minimum", f"Python {sdk_python_minimum()} or newer"),
+        ("samples' Python minimum", f"Python {samples_python_minimum()} or newer"),
     ]:
         assert value in html, f"the built versions page does not show the {what} {value!r}"
     assert "<!-- version:" not in html and "&lt;!-- version:" not in html, (
@@ -234,3 +283,64 @@ def test_the_api_scope_extension_skips_only_what_no_page_documents():
         assert not hook._skipped(name.split(".")[0], parts), (
             f"a page documents {name}, under a prefix api_scope.py skips: take it out of SKIPPED"
         )
+
+
+def _requirements(distribution: str, seen: set[str] | None = None) -> set[str]:
+    """A distribution and everything it installs (extras left out), normalized names."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    seen = set() if seen is None else seen
+    name = _normal(distribution)
+    if name in seen:
+        return seen
+    seen.add(name)
+    try:
+        needs = requires(distribution) or []
+    except PackageNotFoundError:
+        return seen
+    for need in needs:
+        if "extra ==" not in need:
+            _requirements(re.match(r"[A-Za-z0-9._-]+", need)[0], seen)
+    return seen
+
+
+def test_every_page_installs_what_its_samples_import():
+    """T8: a package a sample imports that the SDK does not bring (httpx and httpx-sse do
+    not come with it) is in a `pip install` line on the page that shows the sample."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    from streamdocs.markdown import shortcodes
+
+    with_sdk = _requirements("anthropic")
+    providers = packages_distributions()
+    problems = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        commands = re.findall(r"pip install ([^\n`]+)", text.replace("\\\n", " "))
+        installed = {
+            _normal(name[0])
+            for line in commands
+            for word in line.split()
+            if (name := re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", word))
+        }
+        for sample in shortcodes.samples_in(text, SNIPPETS):
+            if not (sample.file or "").endswith(".py"):
+                continue
+            tree = ast.parse((SNIPPETS / sample.file).read_text(encoding="utf-8"))
+            modules = {
+                alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names
+            } | {
+                node.module.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level
+            }  # fmt: skip
+            for module in sorted(modules - set(sys.stdlib_module_names)):
+                needed = {_normal(d) for d in providers.get(module, [module])}
+                if not needed & (with_sdk | installed):
+                    problems.append(
+                        f"{rel(page)} shows {sample.file}, which imports {module}: neither the "
+                        f"SDK nor a `pip install` line on the page installs {sorted(needed)}"
+                    )
+    assert not problems, "\n".join(problems)

@@ -4,6 +4,7 @@ watchdog, which is why the guide shows both."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import anthropic
@@ -13,6 +14,7 @@ from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator
 from streamdocs.paths import SNIPPETS
 from streamdocs.samples import matrix, runner
+from tests.sdk_claims import says
 
 SAMPLE = SNIPPETS / "stream_watchdog.py"
 TEXT = "Just a moment while I put this together. Here it is, at last."  # both stalls
@@ -80,3 +82,41 @@ def test_pings_keep_a_read_timeout_from_firing(emulator):
     with pytest.raises(anthropic.APITimeoutError):
         with silent.messages.stream(**request) as stream:
             "".join(stream.text_stream)
+
+
+def _stream_with_pings(emulator: Emulator):
+    client = anthropic.Anthropic(
+        api_key=matrix.KEY,
+        base_url=emulator.base_url("stall_with_pings"),
+        max_retries=0,
+        timeout=anthropic.Timeout(60.0, read=0.5, connect=5.0),
+    )
+    request = {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 64}
+    return client.messages.stream(model="claude-sonnet-4-6", **request)
+
+
+def test_a_sync_deadline_inside_the_loop_does_not_cap_a_stream_kept_alive_by_pings(emulator):
+    """T31: the deadline is checked only when an event comes, pings never come to the
+    loop, and they reset the read timeout: the 2 s stall is waited out."""
+    start = time.monotonic()
+    with _stream_with_pings(emulator) as stream:
+        for _ in stream:
+            if time.monotonic() - start > 0.5:  # the deadline
+                break
+    assert time.monotonic() - start > 1.8, "the stall was cut short: this test shows nothing"
+    says("troubleshooting/errors.md", "a deadline checked inside the loop is not enough")
+
+
+def test_a_timer_that_closes_the_stream_caps_it(emulator):
+    """T31: the cap the page gives for synchronous code."""
+    start = time.monotonic()
+    with pytest.raises(anthropic.APIConnectionError, match="Bad file descriptor"):
+        with _stream_with_pings(emulator) as stream:
+            timer = threading.Timer(0.5, stream.close)
+            timer.start()
+            for _ in stream:
+                pass
+            timer.cancel()
+    assert time.monotonic() - start < 1.5, "closing the stream did not end the loop at once"
+    assert stream.current_message_snapshot.content[0].text  # what arrived is kept
+    says("troubleshooting/errors.md", "`threading.Timer(limit, stream.close).start()`")

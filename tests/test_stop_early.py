@@ -12,6 +12,7 @@ from streamdocs import sdk_internals
 from streamdocs.emulator import Emulator
 from streamdocs.paths import SNIPPETS
 from streamdocs.samples import matrix, runner
+from tests.sdk_claims import says
 
 REQUEST = {
     "model": "claude-sonnet-5-5",
@@ -68,3 +69,30 @@ def test_cancelling_the_task_closes_the_connection(emulator, emulator_env, monke
     assert result.exit_code == 0 and "[stopped after" in result.output, result.output
     assert time.monotonic() - start < 1.5, "it stopped reading, not waited for the end"
     assert closed_within(emulator, start, 1.0), "the cancelled stream kept its connection"
+
+
+def test_a_body_that_ends_early_is_not_taken_for_a_stop(emulator, emulator_env, monkeypatch):
+    """T11: a clean early end leaves the loop without a break, stop_reason None: the sample
+    must not say it stopped on purpose."""
+    sdk_internals.reuse_tls_context(monkeypatch)
+    emulator_env(emulator)
+    with emulator.answering("early_end"):
+        result = runner.run_script(SNIPPETS / "stop_early.py", catch=True)
+    assert result.exit_code == 1 and not result.crash, result.output
+    assert "[stopped after" not in result.output and "ended early" in result.output
+    says("guides/stop-early.md", "That is a cut answer, not a stop.")
+
+
+def test_a_stopped_stream_never_gets_its_final_usage(emulator):
+    """T47: what is certain about the cost of a stop: message_delta never arrives, so the
+    output count is message_start's starting count."""
+    client = anthropic.Anthropic(base_url=emulator.url, api_key=matrix.KEY)
+    with client.messages.stream(**REQUEST) as stream:
+        seen = []
+        for event in stream:
+            seen.append(event.type)
+            if event.type == "text":
+                break
+        started = stream.current_message_snapshot.usage.output_tokens
+    assert "message_delta" not in seen and started <= 1
+    says("guides/stop-early.md", "treat the output count of a stopped stream as unknown")

@@ -237,6 +237,19 @@ with client.messages.stream(
         print(text, end="", flush=True)
 print()
 '''
+# The same, in TypeScript (snippets/ts/changed_prompt.ts: case ts/changed_prompt).
+FIXTURE_TS = """\
+import Anthropic from "@anthropic-ai/sdk";
+
+const stream = new Anthropic().messages.stream({
+  model: "claude-sonnet-5-5",
+  max_tokens: 256,
+  messages: [{ role: "user", content: "Write a haiku about a robot." }],
+});
+stream.on("text", (text) => process.stdout.write(text));
+await stream.finalMessage();
+"""
+
 FIXTURES = ["extra_request", "stale_output", "changed_prompt"]
 
 
@@ -262,6 +275,11 @@ def scratch_run(tmp_path_factory):
     (root / "cassettes").mkdir()
     for name in FIXTURES:
         (root / "snippets" / f"{name}.py").write_text(FIXTURE_SAMPLE, encoding="utf-8")
+    typescript = root / "snippets" / "ts"  # the real project's packages, linked, not copied
+    typescript.mkdir()
+    (typescript / "package.json").write_text('{"type": "module"}\n')
+    (typescript / "node_modules").symlink_to(ROOT / "snippets" / "ts" / "node_modules")
+    (typescript / "changed_prompt.ts").write_text(FIXTURE_TS, encoding="utf-8")
     selected = [arg for name in FIXTURES for arg in ("--sample", name)]
     recorded = _pytest(root, "tests/test_samples.py", "--record-mode=rewrite", *selected)
     assert recorded.returncode == 0, recorded.stdout[-3000:]
@@ -281,9 +299,12 @@ def scratch_run(tmp_path_factory):
     # 4. a changed prompt, not re-recorded
     sample = root / "snippets" / "changed_prompt.py"
     sample.write_text(FIXTURE_SAMPLE.replace("a robot", "a lighthouse keeper"), encoding="utf-8")
+    # 5. the same in TypeScript
+    sample = typescript / "changed_prompt.ts"
+    sample.write_text(FIXTURE_TS.replace("a robot", "a lighthouse keeper"), encoding="utf-8")
 
     report = root / "report.xml"
-    names = ["new_sample", *FIXTURES]
+    names = ["new_sample", *FIXTURES, "ts/changed_prompt"]
     result = _pytest(
         root,
         f"--junitxml={report}",
@@ -303,7 +324,7 @@ def _failure(cases: dict, name: str) -> tuple[str, float]:
 def test_scratch_run_fails(scratch_run):
     result, _ = scratch_run
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "4 failed" in result.stdout, result.stdout
+    assert "5 failed" in result.stdout, result.stdout
 
 
 def test_a_sample_without_a_cassette_fails_fast_naming_it(scratch_run):
@@ -343,3 +364,13 @@ def test_a_changed_prompt_fails_naming_the_cassette(scratch_run):
         "snippets/changed_prompt.py sent a request that cassettes/changed_prompt.yaml does not hold"
     ) in message
     assert "Re-record it with `make record NAME=changed_prompt`" in message
+
+
+def test_a_changed_typescript_prompt_fails_naming_make_record(scratch_run):
+    message, _ = _failure(scratch_run[1], "ts/changed_prompt")
+    assert (
+        "snippets/ts/changed_prompt.ts sent a request that cassettes/ts/changed_prompt.yaml "
+        "does not hold"
+    ) in message
+    assert "Re-record it with `make record NAME=ts/changed_prompt`" in message
+    assert "lighthouse keeper" in message  # the closest recorded request, and how it differs

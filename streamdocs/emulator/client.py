@@ -17,7 +17,7 @@ import httpx2
 
 from . import models, wire
 from .fit import requirements
-from .scenarios import Scenario
+from .scenarios import Scenario, with_tool_results
 
 KEY = "sk-ant-emulator-test"  # the emulator accepts any sk-ant- key
 MODEL = "claude-sonnet-5-5"
@@ -119,10 +119,13 @@ def http_chunks(url: str, body: dict[str, Any]) -> list[bytes]:
         rest_of_body = rest_of_body[size + 2 :]
 
 
-def differences(message: Any, scenario: Scenario, max_tokens: int = 2048) -> list[str]:
+def differences(
+    message: Any, scenario: Scenario, max_tokens: int = 2048, request: dict | None = None
+) -> list[str]:
     """How `message` (an SDK Message, streamed or not) differs from what the scenario's last
-    reply defines for a request of `max_tokens`; empty when it is that answer."""
-    defined = scenario.replies[-1]
+    reply defines for a request of `max_tokens` (`request`: the one it answered, whose tool
+    results the reply may quote); empty when it is that answer."""
+    defined = with_tool_results(scenario.replies[-1], request or {})
     budget = min(max_tokens, defined.max_tokens or max_tokens)
     found = []
     got = [block.type for block in message.content]

@@ -6,6 +6,7 @@ raise) so a typo in a scenario file fails loudly instead of being silently ignor
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,6 +365,46 @@ def last_user_turn_has_tool_result(body: dict[str, Any]) -> bool:
     return isinstance(content, list) and any(
         isinstance(b, dict) and b.get("type") == "tool_result" for b in content
     )
+
+
+# In a text block, the tool results of the request's last user turn: a reply after a tool
+# call uses what the tool returned, as a model's would, instead of a fixed sentence.
+TOOL_RESULTS = "{tool_results}"
+
+
+def tool_results(body: dict[str, Any]) -> str:
+    """The last user turn's tool results, each named by the tool of its call:
+    `get_weather returned {...}`, several joined by `; `."""
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
+    names = {
+        block.get("id"): block.get("name")
+        for message in messages
+        if message.get("role") == "assistant" and isinstance(message.get("content"), list)
+        for block in message["content"]
+        if isinstance(block, dict) and block.get("type") == "tool_use"
+    }
+    last = messages[-1].get("content") if messages else None
+    said = [
+        f"{names.get(block.get('tool_use_id'), 'the tool')} "
+        f"{'failed with' if block.get('is_error') else 'returned'} {_text(block.get('content'))}"
+        for block in (last if isinstance(last, list) else [])
+        if isinstance(block, dict) and block.get("type") == "tool_result"
+    ]
+    return "; ".join(said)
+
+
+def with_tool_results(reply: Reply, body: dict[str, Any]) -> Reply:
+    """The reply with TOOL_RESULTS in its text blocks filled from the request."""
+    if not any(TOOL_RESULTS in block.get("text", "") for block in reply.content):
+        return reply
+    said = tool_results(body)
+    content = tuple(
+        {**block, "text": block["text"].replace(TOOL_RESULTS, said)}
+        if block.get("type") == "text"
+        else block
+        for block in reply.content
+    )
+    return dataclasses.replace(reply, content=content)
 
 
 def client_tools(body: dict[str, Any]) -> list[dict[str, Any]]:

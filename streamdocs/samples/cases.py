@@ -2,8 +2,11 @@
 
 A writer adding an ordinary sample adds nothing here: each `snippets/*.py` is a
 case named after its file, replayed from `cassettes/<name>.yaml` and checked
-against `snippets/output/<name>.txt`. A case that needs more (a forced emulator
-scenario, a different environment, a non-zero exit) gets one line in SPECIAL.
+against `snippets/output/<name>.txt`; each TypeScript sample `snippets/ts/<name>.ts`
+is case `ts/<name>`, so its cassette is `cassettes/ts/<name>.yaml` and its output
+`snippets/output/ts/<name>.txt`, never the Python sample's of the same name. A case
+that needs more (a forced emulator scenario, a different environment, a non-zero exit)
+gets one line in SPECIAL.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from streamdocs.paths import CASSETTES, OUTPUTS, SNIPPETS
+from streamdocs.paths import CASSETTES, OUTPUTS, SNIPPETS, TYPESCRIPT
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,21 @@ class Case:
     def output(self) -> Path:
         return OUTPUTS / f"{self.name}.txt"
 
+    @property
+    def typescript(self) -> bool:
+        """Run by Node (runner.run_node), its requests answered through a loopback relay."""
+        return self.snippet.suffix == ".ts"
+
+    @property
+    def sample(self) -> str:
+        """The sample's name, shared by its Python and TypeScript files: `text_stream`."""
+        return self.snippet.stem
+
 
 def _special(snippet: str, name: str | None = None, **options) -> Case:
-    return Case(name=name or snippet, snippet=SNIPPETS / f"{snippet}.py", **options)
+    """`snippet` is a Python sample's stem, or `ts/<stem>` for a TypeScript one."""
+    suffix = ".ts" if snippet.startswith("ts/") else ".py"
+    return Case(name=name or snippet, snippet=SNIPPETS / f"{snippet}{suffix}", **options)
 
 
 # Runs that differ from "replay the cassette, exit 0". Keyed by case name.
@@ -80,6 +95,30 @@ SPECIAL: dict[str, Case] = {
         _special("http_errors", "http_errors_overloaded", scenario="overloaded", exit_code=1),
         # its page shows what is left of usage when the stream fails halfway
         _special("usage_on_failure", scenario="error_event", exit_code=1),
+        # the TypeScript samples' own runs of the same kinds
+        _special(
+            "ts/complete_example",
+            "ts/complete_example_no_key",
+            env={"ANTHROPIC_API_KEY": None},
+            exit_code=1,
+            uses_api=False,
+        ),
+        _special(
+            "ts/complete_example",
+            "ts/complete_example_error_event",
+            scenario="error_event",
+            exit_code=1,
+        ),
+        _special("ts/http_errors", "ts/http_errors_unauthorized", scenario="unauthorized"),
+        _special("ts/http_errors", "ts/http_errors_overloaded", scenario="overloaded"),
+        _special(
+            "ts/relay_app",
+            kind="app",
+            request={"message": "Write a haiku about the sea."},
+            path="/chat",
+            env={"RELAY_TOKENS": "reader:relay-sample-token"},
+            headers={"Authorization": "Bearer relay-sample-token"},
+        ),
         _special(
             "relay_app",
             kind="app",
@@ -124,11 +163,23 @@ def all_cases() -> list[Case]:
         for path in sorted(SNIPPETS.glob("*.py"))
         if path.name not in NAMED_TESTS
     }
+    cases.update(
+        {f"ts/{path.stem}": Case(f"ts/{path.stem}", path) for path in typescript_samples()}
+    )
     cases.update(SPECIAL)
     return sorted(cases.values(), key=lambda case: case.name)
 
 
+def typescript_samples() -> list[Path]:
+    return sorted(TYPESCRIPT.glob("*.ts"))
+
+
 def of_sample(case: str, names: list[str]) -> bool:
-    """Whether case `case` is a run of one of the samples named (`make record NAME=`)."""
-    snippet = SPECIAL[case].snippet.stem if case in SPECIAL else case
-    return case in names or snippet in names
+    """Whether case `case` is a run of one of the samples named (`make record NAME=`):
+    NAME=text_stream is both languages' runs, NAME=ts/text_stream the TypeScript ones."""
+    if case in SPECIAL:
+        snippet = SPECIAL[case].snippet
+        stems = {snippet.stem, f"ts/{snippet.stem}" if snippet.suffix == ".ts" else snippet.stem}
+    else:
+        stems = {case, case.removeprefix("ts/")}
+    return case in names or bool(stems & set(names))

@@ -22,12 +22,13 @@ from streamdocs.emulator import wire
 from streamdocs.emulator.scenarios import Scenario, client_tools
 from streamdocs.kit.verdicts import FAILURE_NAMES, PREFIX, error_names
 from streamdocs.markdown import shortcodes
-from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, rel
+from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, TYPESCRIPT, rel
 from streamdocs.recording import cassettes
 from streamdocs.samples.runner import Run
 
 KEY = "sk-ant-answer-matrix"
 TROUBLESHOOTING = "troubleshooting/errors.md"  # where every failure shape is handled
+TS_HANDLES = re.compile(r"instanceof\s+(?:Anthropic\.)?APIError\b")
 
 
 # --- samples -------------------------------------------------------------------------------
@@ -40,18 +41,29 @@ class Sample:
 
     @property
     def name(self) -> str:
-        return self.path.stem
+        """Its case's name: `text_stream`, `ts/text_stream` for the TypeScript one."""
+        return f"ts/{self.path.stem}" if self.typescript else self.path.stem
+
+    @property
+    def typescript(self) -> bool:
+        return self.path.suffix == ".ts"
 
     @cached_property
     def uses_sdk(self) -> bool:
         """It talks through the SDK, which retries 408/409/429/5xx; curl and plain HTTP
         get the first answer as it is."""
-        return self.path.suffix == ".py" and "import anthropic" in self.path.read_text()
+        text = self.path.read_text(encoding="utf-8")
+        if self.typescript:
+            return '"@anthropic-ai/sdk"' in text
+        return self.path.suffix == ".py" and "import anthropic" in text
 
     @cached_property
     def handles_errors(self) -> bool:
-        """It catches anthropic.APIStatusError or anthropic.APIError: the site's
-        "handles errors" samples, which must fail with a message, not a traceback."""
+        """It catches anthropic.APIStatusError or anthropic.APIError (in TypeScript: tests
+        `instanceof Anthropic.APIError`, the parent of every error a request raises): the
+        site's "handles errors" samples, which must fail with a message, not a crash."""
+        if self.typescript:
+            return bool(TS_HANDLES.search(self.path.read_text(encoding="utf-8")))
         if self.path.suffix != ".py":
             return False
         tree = ast.parse(self.path.read_text(encoding="utf-8"))
@@ -72,11 +84,16 @@ class Sample:
         return bool(names & {"anthropic.APIStatusError", "anthropic.APIError"})
 
 
-def samples() -> list[Sample]:
-    """Every snippet that sends a request, with the request its cassette recorded."""
+def samples(typescript: bool = False) -> list[Sample]:
+    """Every snippet that sends a request, with the request its cassette recorded; with
+    `typescript`, the TypeScript samples too (the answer matrix runs them; the generated
+    faults, streamdocs/samples/variants.py, do not yet)."""
     found = []
-    for path in sorted([*SNIPPETS.glob("*.py"), *SNIPPETS.glob("*.sh")]):
-        cassette = CASSETTES / f"{path.stem}.yaml"
+    paths = [*SNIPPETS.glob("*.py"), *SNIPPETS.glob("*.sh")]
+    paths += [*TYPESCRIPT.glob("*.ts")] if typescript else []
+    for path in sorted(paths):
+        sample = Sample(path, {})
+        cassette = CASSETTES / f"{sample.name}.yaml"
         if not cassette.exists():
             continue  # sends nothing (check_setup, nonstreaming_limit)
         interactions = cassettes.load(cassette)["interactions"]
@@ -176,10 +193,15 @@ def page_links_troubleshooting(sample: Sample, pages_text: dict[Path, str]) -> b
     shown_on = [
         page
         for page, text in pages_text.items()
-        if sample.path.name in {shown.file for shown in shortcodes.samples_in(text, SNIPPETS)}
+        if _shown_file(sample.path) in {s.file for s in shortcodes.samples_in(text, SNIPPETS)}
     ]
     handled_here = DOCS / TROUBLESHOOTING
     return any(p == handled_here or _links(p, pages_text[p]) for p in shown_on)
+
+
+def _shown_file(path: Path) -> str:
+    """How a marker names the file: relative to snippets/ (`ts/text_stream.ts`)."""
+    return path.relative_to(SNIPPETS).as_posix() if path.is_relative_to(SNIPPETS) else path.name
 
 
 def _links(page: Path, text: str) -> bool:

@@ -73,13 +73,24 @@ class _Tee(io.TextIOBase):
         return len(text)
 
 
-def run_case(case: Case, *, catch: bool = False, env: dict[str, str] | None = None) -> Run:
+def run_case(
+    case: Case,
+    *,
+    catch: bool = False,
+    env: dict[str, str] | None = None,
+    patches: tuple[str, ...] = ("no-retry-wait",),
+) -> Run:
     """The case's sample, run the way its kind says: a script (`.py` in this process,
-    `.sh` under bash with `env`) or an app (its `app` driven over HTTP)."""
+    `.sh` under bash and `.ts` under Node, with `env`) or an app (its `app` driven over
+    HTTP). `patches`: what node_patches.mjs changes in a `.ts` run."""
+    if case.kind == "app" and case.typescript:
+        return run_node_app(case, env or dict(os.environ), patches=patches)
     if case.kind == "app":
         return run_app(case, catch=catch)
     if case.snippet.suffix == ".sh":
         return run_shell(case.snippet, env or dict(os.environ))
+    if case.typescript:
+        return run_node(case.snippet, env or dict(os.environ), patches=patches)
     return run_script(case.snippet, catch=catch)
 
 
@@ -117,6 +128,133 @@ def run_shell(path: Path, env: dict[str, str]) -> Run:
     if "Traceback (most recent call last)" in result.stderr:
         crash = result.stderr.strip().splitlines()[-1]
     return Run(result.stdout + result.stderr, result.returncode, crash, stdout=result.stdout)
+
+
+NODE_PATCHES = Path(__file__).with_name("node_patches.mjs")
+# For runs against the emulator's failure shapes, as `sdk_internals.fast` for Python.
+FAST = ("no-retry-wait", "fast-timeouts")
+# How Node reports an exception nothing caught: `file:line`, the line, a caret, then the
+# inspected error (`Name: message`, or `Uncaught 'text'` for a thrown non-Error).
+_NODE_CRASH = re.compile(r"^\s*\^+\s*\n+(?:Uncaught )?(?P<error>.+)$", re.M)
+
+
+def run_node(
+    path: Path,
+    env: dict[str, str],
+    *args: str,
+    patches: tuple[str, ...] = ("no-retry-wait",),
+    timeout: float = 60,
+    separate: bool = False,
+) -> Run:
+    """`node path args`, as a reader runs a TypeScript sample (Node strips the types), with
+    `env` (its ANTHROPIC_BASE_URL says where requests go) and the test-only `patches`
+    loaded first (node_patches.mjs). Output is stdout and stderr in one pipe, so in the
+    order a terminal shows them (`separate`: two pipes, output = stdout then stderr, for
+    a test that reads stdout alone); an uncaught exception is `crash` (`Name: message`)."""
+    from streamdocs import node
+
+    environ = node.env(env)
+    environ["STREAMDOCS_NODE_PATCHES"] = ",".join(patches)
+    command = [node.executable(environ), "--import", NODE_PATCHES.as_uri(), str(path), *args]
+    result = subprocess.run(
+        command,
+        env=environ,
+        cwd=path.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if separate else subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    output, crash = result.stdout + (result.stderr or ""), None
+    if result.returncode and output.rstrip().endswith(f"Node.js {node_version_line()}"):
+        found = _NODE_CRASH.search(output)
+        crash = found["error"].strip() if found else output.strip().splitlines()[0]
+    return Run(output, result.returncode, crash, stdout=result.stdout)
+
+
+def run_node_app(
+    case: Case, env: dict[str, str], patches: tuple[str, ...] = ("no-retry-wait",)
+) -> Run:
+    """Start a TypeScript server sample as a reader does (`node relay_app.ts`), POST the
+    case's request, and return the body it streams (a 4xx or 5xx is exit 1)."""
+    env = {**env, **{k: v for k, v in case.env.items() if v is not None}}
+    with node_server(case.snippet, env, patches) as (port, printed):
+        if port is None:
+            return Run(printed(), 1, crash=printed().strip()[-300:] or "no server")
+        status, body = post_json(port, case.path, case.request, case.headers)
+    output = printed()
+    crash = output.strip() if "\nNode.js v" in output else None
+    return Run(body, 0 if 200 <= status < 300 else 1, crash, stdout=body)
+
+
+@contextlib.contextmanager
+def node_server(path: Path, env: dict[str, str], patches: tuple[str, ...] = ()):
+    """`node path` with PORT=0 (any free port, which a server sample prints on its first
+    line): yields (its port, or None if it printed none; a function returning what it
+    printed, once it has been stopped). The POSTs to it go over a plain socket (h11),
+    out of reach of vcrpy's patched clients."""
+    from streamdocs import node
+
+    environ = {**node.env(env), "PORT": "0", "STREAMDOCS_NODE_PATCHES": ",".join(patches)}
+    command = [node.executable(environ), "--import", NODE_PATCHES.as_uri(), str(path)]
+    process = subprocess.Popen(
+        command, env=environ, cwd=path.parent, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    printed: list[str] = []
+    first = process.stdout.readline()
+    printed.append(first)
+    found = re.search(r"http://127\.0\.0\.1:(\d+)", first)
+    try:
+        yield (int(found[1]) if found else None), lambda: "".join(printed)
+    finally:
+        process.terminate()
+        printed.append(process.communicate(timeout=10)[0])
+
+
+def post_json(
+    port: int, path: str, data, headers: dict[str, str] | None = None, timeout: float = 30
+) -> tuple[int, str]:
+    """POST JSON to 127.0.0.1:port and read the whole response: (status, body text)."""
+    import socket
+
+    import h11
+
+    payload = json.dumps(data).encode()
+    connection = h11.Connection(h11.CLIENT)
+    head = h11.Request(
+        method="POST",
+        target=path,
+        headers=[
+            ("Host", f"127.0.0.1:{port}"),
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            ("Connection", "close"),
+            *(headers or {}).items(),
+        ],
+    )
+    status, body = 0, bytearray()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(connection.send(head) + connection.send(h11.Data(data=payload)))
+        sock.sendall(connection.send(h11.EndOfMessage()))
+        while True:
+            event = connection.next_event()
+            if event is h11.NEED_DATA:
+                connection.receive_data(sock.recv(65536))
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+            elif isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, h11.EndOfMessage | h11.ConnectionClosed):
+                break
+    return status, body.decode("utf-8", errors="replace")
+
+
+def node_version_line() -> str:
+    from streamdocs import node
+
+    return f"v{node.version()}"
 
 
 def run_app(case: Case, *, catch: bool = False) -> Run:
@@ -230,6 +368,7 @@ def check_output(
         if masked(actual) == masked(expected):
             return  # the same but for timings: the file stays as it is
     if update:
+        output_path.parent.mkdir(parents=True, exist_ok=True)  # snippets/output/ts/ too
         output_path.write_text(actual, encoding="utf-8")
         return
     if not output_path.exists():

@@ -19,6 +19,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from streamdocs.markdown import shortcodes
+from streamdocs.paths import is_project_file, snippet_files
 
 # pymdownx.snippets: `--8<-- "file"` on its own line; a leading `;` escapes it.
 INCLUDE = re.compile(r'^\s*-{1,}8<-{1,}\s+"(?P<target>[^"]+)"\s*$')
@@ -208,12 +209,10 @@ def unincluded_snippets(root: Path) -> list[str]:
             included |= {name for name in (sample.file, sample.output) if name}
     snippets = root / "snippets"
     problems = []
-    for path in sorted(snippets.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts:
-            continue
+    for path in snippet_files(snippets):
         name = path.relative_to(snippets).as_posix()
-        if name == "ruff.toml" or name.startswith("."):
-            continue  # the samples' lint settings and tool caches, not samples
+        if name == "ruff.toml" or name.startswith(".") or is_project_file(name):
+            continue  # the samples' lint settings, npm project and tool caches, not samples
         if name in included:
             continue
         if name.startswith("output/"):
@@ -236,8 +235,8 @@ def unused_cassettes(root: Path, cases, bespoke: set[str]) -> list[str]:
     replayed = {case.name for case in cases if case.uses_api} | bespoke
     silent = {case.name for case in cases if not case.uses_api}
     problems = []
-    for path in sorted((root / "cassettes").glob("*.yaml")):
-        name = path.stem
+    for path in sorted((root / "cassettes").rglob("*.yaml")):
+        name = path.relative_to(root / "cassettes").with_suffix("").as_posix()  # ts/<name> too
         if name in replayed:
             continue
         if name in silent:

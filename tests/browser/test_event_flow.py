@@ -54,3 +54,17 @@ def test_each_diagram_matches_its_cassette(built_site):
             )
             drawn += 1
     assert drawn, "no page uses <!-- md:event-flow CASSETTE -->, so nothing was checked"
+
+
+def test_each_diagram_says_where_its_recording_came_from(built_site):
+    """T21: a diagram drawn from the emulator's recording says so, as an output does."""
+    captions = 0
+    for md in sorted(DOCS.rglob("*.md")):
+        names = SHORTCODE.findall(md.read_text(encoding="utf-8"))
+        html_text = (built_site / page_url(md) / "index.html").read_text(encoding="utf-8")
+        for name in names:
+            source = cassettes.load(CASSETTES / f"{name}.yaml")["recorded"]["source"]
+            caption = f"<code>cassettes/{name}.yaml</code>, recorded from the {source}"
+            assert caption in html_text, f"docs/{md.relative_to(DOCS)}: no {caption!r}"
+            captions += 1
+    assert captions, "no diagram was checked"

@@ -115,16 +115,18 @@ def test_linked_content_tabs_switch_together(page, site_url):
     page.goto(site_url + path)
     sets = page.locator(".tabbed-set")
     assert sets.count() >= 1, f"/{path} has no content tabs"
-    labels = sets.first.locator(".tabbed-labels > label")
+    # a set's own labels and radios (`:scope >`): a tab may hold a set of its own, as the
+    # complete example's outputs hold Python and TypeScript tabs
+    labels = sets.first.locator(":scope > .tabbed-labels > label")
     assert labels.count() >= 2, f"/{path}: the first tab set has fewer than two tabs"
     second = labels.nth(1).inner_text().strip()
     labels.nth(1).click()
     # content.tabs.link: every set on the page with a tab of that name selects it too.
     linked = page.locator(".tabbed-set").filter(
-        has=page.locator(".tabbed-labels > label", has_text=second)
+        has=page.locator(":scope > .tabbed-labels > label", has_text=second)
     )
     for i in range(linked.count()):
-        checked = linked.nth(i).locator("input:checked")
+        checked = linked.nth(i).locator(":scope > input:checked")
         label_for = checked.get_attribute("id")
         active = linked.nth(i).locator(f"label[for='{label_for}']").inner_text().strip()
         assert active == second, f"/{path}: tab set {i} shows {active!r} after choosing {second!r}"

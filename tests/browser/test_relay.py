@@ -7,7 +7,9 @@ Moments are compared with each other, never with a clock.
 
 from __future__ import annotations
 
+import os
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,7 +17,8 @@ from streamdocs import demo
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.scenarios import load_scenario
 from streamdocs.loopback import AppServer
-from streamdocs.samples import matrix
+from streamdocs.paths import TYPESCRIPT
+from streamdocs.samples import matrix, runner
 
 PACE = 0.12
 MARGIN = 0.5  # seconds the first words must show before the answer ends
@@ -36,8 +39,16 @@ def emulator(tmp_path_factory):
         yield emu
 
 
-@pytest.fixture(scope="module")
-def relay(emulator):
+@pytest.fixture(scope="module", params=["python", "typescript"])
+def relay(emulator, request):
+    """The page served by either relay: Python's app under uvicorn, or the TypeScript
+    one (snippets/ts/relay_app.ts) under Node, as a reader runs each."""
+    if request.param == "typescript":
+        env = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "RELAY_TOKENS": demo.TOKENS,
+               "ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": emulator.url}  # fmt: skip
+        with runner.node_server(TYPESCRIPT / "relay_app.ts", env) as (port, _):
+            yield SimpleNamespace(url=f"http://127.0.0.1:{port}")
+        return
     with demo.api_env(emulator.url):
         app = demo.relay_app()
     with AppServer(app) as server:

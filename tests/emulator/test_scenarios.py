@@ -99,3 +99,24 @@ def test_any_text_stops_at_max_tokens(emu):
             message = stream.get_final_message()
     assert text == SCENARIOS["text"].text[:20]
     assert (message.stop_reason, message.usage.output_tokens) == ("max_tokens", 5)
+
+
+def test_the_answer_after_tool_results_uses_them(emu):
+    """T38: not a fixed sentence that contradicts what the tool returned."""
+    body = {**request_for(SCENARIOS["text"]), "model": "claude-sonnet-4-6", "tools": [WEATHER_TOOL]}
+    with anthropic.Anthropic(base_url=emu.url, api_key=KEY, max_retries=0) as client:
+        with client.messages.stream(**body) as stream:
+            turn = stream.get_final_message()
+        calls = [block for block in turn.content if block.type == "tool_use"]
+        results = [
+            {"type": "tool_result", "tool_use_id": calls[0].id, "content": '{"rain": "70%"}'},
+        ]
+        body["messages"] = [
+            *body["messages"],
+            {"role": "assistant", "content": turn.content},
+            {"role": "user", "content": results},
+        ]
+        with client.messages.stream(**body) as stream:
+            answer = stream.get_final_message()
+    text = "".join(block.text for block in answer.content if block.type == "text")
+    assert text == f'From the tool results: {calls[0].name} returned {{"rain": "70%"}}.'

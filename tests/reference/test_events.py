@@ -103,8 +103,10 @@ def test_stop_reasons_match_the_sdk():
 
 
 def _helper_event_models() -> list:
-    """The events MessageStream adds or replaces: those defined in lib/streaming/_types.py."""
-    members = union_members(helper_types.MessageStreamEvent)
+    """The events MessageStream adds or replaces: those defined in lib/streaming/_types.py,
+    from the union it yields (ParsedMessageStreamEvent; MessageStreamEvent names two stop
+    events it never yields)."""
+    members = union_members(helper_types.ParsedMessageStreamEvent)
     return [m for m in members if m.__module__ == helper_types.__name__]
 
 
@@ -112,7 +114,7 @@ def test_helper_events_match_the_sdk():
     table = read_table(EVENTS_PAGE, "Helper events")
     name, fields = column(table, "Event"), column(table, "Fields")
     models = {type_literal(m): m for m in _helper_event_models()}
-    source = "the events anthropic/lib/streaming/_types.py adds to MessageStreamEvent"
+    source = "the events anthropic/lib/streaming/_types.py adds to ParsedMessageStreamEvent"
     assert_same_names(table, [name_of(row[name]) for row in table.rows], set(models), source)
     mismatches = []
     for row in table.rows:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import typing
 
 import anthropic
 import httpx2
@@ -107,3 +110,74 @@ def test_get_final_message_after_break_outside_the_block_is_a_bad_file_descripto
         "guides/python-sync.md",
         "`anthropic.APIConnectionError: Connection to ... failed: [Errno 9] Bad file descriptor`",
     )
+
+
+def test_under_python_o_the_assertion_is_gone_and_none_comes_back():
+    """T16: the AssertionError before message_start is a bare assert."""
+    code = (
+        "from streamdocs.emulator.canned import REQUEST, Body, client_serving\n"
+        "with client_serving(Body([b''])).messages.stream(**REQUEST) as stream:\n"
+        "    print(stream.get_final_message(), stream.current_message_snapshot)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-O", "-c", code], capture_output=True, text=True, check=False
+    )
+    assert (run.returncode, run.stdout) == (0, "None None\n"), run.stderr
+    for page in ("reference/exceptions.md", "complete-example.md", "concepts.md"):
+        says(page, "under `python -O`")
+    says("reference/helpers.md", "under `python -O` it returns `None`")
+
+
+def test_get_final_message_after_break_reads_the_rest_of_the_answer():
+    """T26, T30: after a break it does not return what had arrived; it reads on."""
+    body = Body([sse(START, *text_block(0, "a", "b", "c"), *end())])
+    with client_serving(body).messages.stream(**REQUEST) as stream:
+        for _ in stream.text_stream:
+            break
+        kept = stream.current_message_snapshot.content[0].text
+        message = stream.get_final_message()
+    assert kept == "a"
+    assert (message.content[0].text, message.stop_reason) == ("abc", "end_turn")
+    says("reference/helpers.md", "waits for the rest of the answer")
+    never_says("reference/helpers.md", "`get_final_message()` after a loop returns at once")
+    says("guides/python-sync.md", "they read the rest of the stream")
+
+
+def _tool(index: int, tool_id: str, raw: str) -> list[dict]:
+    block = {"type": "tool_use", "id": tool_id, "name": "f", "input": {}}
+    delta = {"type": "input_json_delta", "partial_json": raw}
+    return [
+        {"type": "content_block_start", "index": index, "content_block": block},
+        {"type": "content_block_delta", "index": index, "delta": delta},
+        {"type": "content_block_stop", "index": index},
+    ]
+
+
+def test_the_helpers_tool_json_error_ends_the_stream_for_good():
+    """T36: catching the ValueError does not let the helper read on; the later call, the
+    stop reason and the final usage are lost, and get_final_message() does not say so."""
+    events = [
+        START,
+        *text_block(0, "Checking."),
+        *_tool(1, "toolu_a", '{"location": yes]'),
+        *_tool(2, "toolu_b", '{"location": "Paris"}'),
+        *end(stop_reason="tool_use"),
+    ]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        with pytest.raises(ValueError, match="Unable to parse tool parameter JSON"):
+            stream.until_done()
+        assert list(stream) == []
+        message = stream.get_final_message()
+    assert [block.type for block in message.content] == ["text", "tool_use"]
+    assert message.stop_reason is None
+    says("guides/tool-use.md", "that error ends its stream for good", "without raising")
+    never_says("guides/tool-use.md", "read such a tool's stream raw, or catch that error")
+
+
+def test_a_tool_use_block_sent_back_needs_an_object_input():
+    """T37: invalid JSON cannot go back as it came; the page says how to wrap it."""
+    from anthropic.types import ToolUseBlockParam
+
+    hints = typing.get_type_hints(ToolUseBlockParam)
+    assert typing.get_origin(hints["input"]) is dict
+    says("guides/tool-use.md", '`{"INVALID_JSON": raw}`', "with the same `id` and `name`")

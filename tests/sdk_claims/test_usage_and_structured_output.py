@@ -30,13 +30,74 @@ from streamdocs.emulator.canned import (
     sse,
     text_block,
 )
-from tests.sdk_claims import says
+from streamdocs.paths import CASSETTES
+from streamdocs.recording import cassettes
+from tests.sdk_claims import never_says, says
 
 USAGE = "guides/usage.md"
 STRUCTURED = "guides/structured-output.md"
 
 
 # --- usage -------------------------------------------------------------------------------
+
+
+def test_only_the_token_counts_are_documented_as_cumulative():
+    """T40: server_tool_use and output_tokens_details are copied over but not "cumulative",
+    and there is no cache_creation breakdown on message_delta."""
+    source = inspect.getsource(MessageDeltaUsage)
+    cumulative = set(re.findall(r'(\w+): [^\n]*\n\s+"""The cumulative number', source))
+    others = set(MessageDeltaUsage.model_fields) - cumulative
+    assert cumulative == {
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "input_tokens",
+        "output_tokens",
+    }
+    assert others == {"server_tool_use", "output_tokens_details"}
+    assert "cache_creation" not in MessageDeltaUsage.model_fields
+    says(USAGE, "every token count of `MessageDeltaUsage`", *(f"`{name}`" for name in others))
+    says(USAGE, "no `cache_creation` breakdown")
+
+
+def test_the_cache_creation_breakdown_stays_message_starts():
+    """T40: a larger cache write in message_delta leaves the TTL breakdown behind."""
+    start = cached_start(input_tokens=21, output_tokens=1, cache_creation_input_tokens=100)
+    start["message"]["usage"]["cache_creation"] = {
+        "ephemeral_5m_input_tokens": 100,
+        "ephemeral_1h_input_tokens": 0,
+    }
+    delta = {
+        "type": "message_delta",
+        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "usage": {"output_tokens": 9, "cache_creation_input_tokens": 150},
+    }
+    events = [start, *text_block(0, "a"), delta, {"type": "message_stop"}]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        usage = stream.get_final_message().usage
+    assert usage.cache_creation_input_tokens == 150
+    assert usage.cache_creation.ephemeral_5m_input_tokens == 100
+    says(USAGE, "the `cache_creation` breakdown by TTL comes from `message_start` only")
+
+
+def test_with_server_tools_the_final_input_count_is_message_deltas():
+    """T5: message_start's input count is not final when message_delta raises it."""
+    start = cached_start(input_tokens=2679, output_tokens=3)
+    delta = {
+        "type": "message_delta",
+        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "usage": {
+            "input_tokens": 10682,
+            "output_tokens": 510,
+            "server_tool_use": {"web_search_requests": 1},
+        },
+    }
+    events = [start, *text_block(0, "a"), delta, {"type": "message_stop"}]
+    with client_serving(Body([sse(*events)])).messages.stream(**REQUEST) as stream:
+        usage = stream.get_final_message().usage
+    assert (usage.input_tokens, usage.server_tool_use.web_search_requests) == (10682, 1)
+    says(USAGE, "The input side is final only for a request without server tools")
+    says(USAGE, "`message_start`'s counts are a lower bound")
+    never_says(USAGE, "The input side is final: `input_tokens`")
 
 
 def test_every_message_delta_count_is_documented_as_cumulative():
@@ -94,6 +155,21 @@ def test_adding_the_two_events_counts_double():
                        e.usage.input_tokens for e in seen)  # fmt: skip
     assert (summed_input, usage.input_tokens, usage.output_tokens) == (40, 20, 136)
     says(USAGE, "`input_tokens=20, output_tokens=1`", "`input_tokens=20, output_tokens=136`")
+    # T44: those numbers are the recorded answer's, and the page says where it came from
+    cassette = cassettes.load(CASSETTES / "usage_cumulative.yaml")
+    body = cassette["interactions"][0]["response"]["body"]["string"]
+    usage = {
+        name: json.loads(re.search(rf"event: {name}\ndata: (.*)", body)[1])
+        for name in ("message_start", "message_delta")
+    }
+    start, delta = usage["message_start"]["message"]["usage"], usage["message_delta"]["usage"]
+    says(
+        USAGE,
+        f"`input_tokens={start['input_tokens']}, output_tokens={start['output_tokens']}`",
+        f"`input_tokens={delta['input_tokens']}, output_tokens={delta['output_tokens']}`",
+    )
+    if cassette["recorded"]["source"] == "local emulator":
+        says(USAGE, "as the project's emulator streams it")
 
 
 def test_cache_fields_and_ttls_the_page_names():
@@ -114,6 +190,20 @@ def test_cache_fields_and_ttls_the_page_names():
         "also takes a top-level `cache_control`",
         "the cache counts may also be `None`",
     )
+
+
+def test_the_caching_samples_prefix_is_above_every_models_minimum():
+    """T14: a listed minimum may not be the live one, so the lease clears the largest of
+    them with a margin, counting no more than one token per word (a floor for prose)."""
+    from streamdocs.emulator import models
+
+    minimums = [entry.cache_min_tokens for entry in models.table().models]
+    cassette = cassettes.load(CASSETTES / "prompt_caching.yaml")
+    sent = cassette["interactions"][0]["request"]["body"]["json"]
+    words = len(sent["system"][0]["text"].split())
+    largest = max(minimums)
+    assert words >= 1.5 * largest, f"the lease is {words} words, under 1.5 x {largest}"
+    says(USAGE, f"from {min(minimums):,} to {largest:,} tokens", "above every model's minimum")
 
 
 def test_after_a_mid_stream_failure_the_snapshot_has_only_message_start_usage():
@@ -165,6 +255,18 @@ def test_output_format_sends_the_schema_and_parses_the_final_message():
     assert format_sent == {"type": "json_schema", "schema": anthropic.transform_schema(Forecast)}
     assert format_sent["schema"]["additionalProperties"] is False
     says(STRUCTURED, "get_final_message().parsed_output` is a `Forecast`")
+
+
+@pytest.mark.parametrize(("kind", "text", "value"), [(list[str], "[]", []), (int, "0", 0)])
+def test_a_falsy_parsed_value_leaves_the_message_parsed_output_none(kind, text, value):
+    """T22: ParsedMessage.parsed_output skips a falsy block value."""
+    client = client_serving(structured_events(text))
+    with client.messages.stream(**REQUEST, output_format=kind) as stream:
+        message = stream.get_final_message()
+    assert message.content[0].parsed_output == value
+    assert message.parsed_output is None
+    says("reference/helpers.md", "also when the parsed value is falsy")
+    says("reference/request-parameters.md", "`None` for a falsy result such as `[]` or `0`")
 
 
 def test_output_format_refuses_a_schema_dict():

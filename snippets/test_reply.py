@@ -1,7 +1,8 @@
 """reply() against every answer the Messages API could give it.
 
-The emulator kit's pytest plugin runs this test once per answer shape,
-and once per shape for the breaks of its answer.
+The emulator kit's pytest plugin runs this test once per answer shape
+(skipping those the API cannot give this request), and once more per
+shape for the breaks of its answer.
 """
 
 import anthropic

@@ -41,7 +41,10 @@ HOLDS = ("streamdocs/kit/plugin.py", "streamdocs/kit/cli.py", "streamdocs/emulat
 LEAVES_OUT = ("streamdocs/site/", "streamdocs/samples/", "streamdocs/markdown/",
               "streamdocs/recording/", "streamdocs/emulator/client.py",
               "streamdocs/emulator/canned.py")  # fmt: skip
-pytestmark = pytest.mark.xdist_group("kit")  # one process builds the wheel once
+
+
+# The tests that use the wheel run in one process, which builds it once.
+ONE_WHEEL = pytest.mark.xdist_group("kit-wheel")
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +52,7 @@ def wheel(tmp_path_factory) -> Path:
     return wheelhouse.kit(tmp_path_factory.mktemp("dist"))
 
 
+@ONE_WHEEL
 def test_make_wheel_builds_the_emulator_its_breaks_the_plugin_and_the_command_only(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
@@ -108,6 +112,7 @@ def junit(path: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
+@ONE_WHEEL
 def test_installed_offline_the_kit_runs_the_pages_suite_against_every_answer(
     fresh_python, tmp_path
 ):
@@ -151,6 +156,7 @@ def test_installed_offline_the_kit_runs_the_pages_suite_against_every_answer(
     assert all(f"  {name}\n" in listed for name in SHAPES), listed[:500]
 
 
+@ONE_WHEEL
 def test_a_checkout_builds_the_kit_as_pip_install_does(fresh_python, tmp_path):
     """`pip install ./kit` from a clone: pip builds it in an isolated environment holding the
     backend kit/pyproject.toml names (here from the locked wheels, offline)."""
@@ -224,7 +230,8 @@ def ignores_the_stop_reason(client):
 
 
 def check(claude_answer, code):
-    client = anthropic.Anthropic(timeout=anthropic.Timeout(10, read=1))
+    # no retries, a short read timeout: the stalls here cost little
+    client = anthropic.Anthropic(timeout=anthropic.Timeout(10, read=0.3), max_retries=0)
     claude_answer.check(code, client)
 
 
@@ -251,6 +258,29 @@ def test_model(claude_answer):
 @pytest.mark.claude_answers(shapes=["max_tokens"], faults=False)
 def test_stop_reason(claude_answer):
     check(claude_answer, ignores_the_stop_reason)
+
+
+# made at import, before the test: its own settings, not the kit's (port 9: nothing there)
+EARLY = anthropic.Anthropic(base_url="http://127.0.0.1:9", max_retries=0)
+
+
+@pytest.mark.claude_answers(shapes=["natural"], faults=False)
+def test_early_client(claude_answer):
+    claude_answer.check(ignores_the_stop_reason, EARLY)
+
+
+async def streams_asynchronously():
+    async with anthropic.AsyncAnthropic() as client:
+        async with client.messages.stream(
+            model=MODEL, max_tokens=1024, messages=ASK
+        ) as answer:
+            message = await answer.get_final_message()
+    print(message.content[-1].text, message.stop_reason)
+
+
+@pytest.mark.claude_answers(shapes=["natural", "max_tokens"], faults=False)
+def test_async(claude_answer):
+    claude_answer.check(streams_asynchronously)
 """
 CAUGHT = {
     "test_clean_end[natural-faults]": ("ended cleanly after event",
@@ -259,9 +289,11 @@ CAUGHT = {
     "test_tool_call[tools_text_only]": ("tools_text_only", "crashed with StopIteration"),
     "test_model[natural-faults]": ("names model", "crashed with ValueError"),
     "test_stop_reason[max_tokens]": ("max_tokens", "did not say the answer stopped for"),
+    "test_early_client[natural]": ("ignores_the_stop_reason", "sent no request to the emulator"),
 }  # fmt: skip
 # Their natural answers are whole and end normally: there, each is right, and passes.
-RIGHT = ["test_clean_end[natural]", "test_text_kept[natural]", "test_model[natural]"]
+RIGHT = ["test_clean_end[natural]", "test_text_kept[natural]", "test_model[natural]",
+         "test_async[natural]", "test_async[max_tokens]"]  # fmt: skip
 
 
 def test_the_plugin_fails_code_written_wrong_naming_answer_break_and_fix(tmp_path):
@@ -269,7 +301,7 @@ def test_the_plugin_fails_code_written_wrong_naming_answer_break_and_fix(tmp_pat
     report = tmp_path / "report.xml"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "streamdocs.kit.plugin", "-p", "no:cacheprovider",
-         "-q", f"--junitxml={report}", "test_wrong.py"],
+         "-q", f"--junitxml={report}", "--claude-stall=1", "test_wrong.py"],
         cwd=tmp_path, env=clean_env(), capture_output=True, text=True,
     )  # fmt: skip
     ran = junit(report)
@@ -277,8 +309,9 @@ def test_the_plugin_fails_code_written_wrong_naming_answer_break_and_fix(tmp_pat
     for case, (where, said) in CAUGHT.items():
         outcome, message = ran[case]
         assert outcome == "failed", f"{case}: the kit let it pass"
-        assert where in message and said in message and "Fix:" in message, (case, message[:800])
-        assert "claude-stream-emulator" in message, "no way to serve the answer again"
+        assert where in message and said in message, (case, message[:800])
+        if case != "test_early_client[natural]":  # no answer to serve again: none was asked
+            assert "Fix:" in message and "claude-stream-emulator" in message, message[:800]
     assert all(ran[case][0] == "passed" for case in RIGHT), {c: ran[c] for c in RIGHT}
 
 
@@ -298,7 +331,7 @@ request = urllib.request.Request(
 )
 stop = None
 try:
-    with urllib.request.urlopen(request, timeout=1) as response:
+    with urllib.request.urlopen(request, timeout=0.3) as response:
         for line in response:
             if line.startswith(b"data: "):
                 event = json.loads(line[6:])
@@ -353,7 +386,7 @@ def test_the_command_runs_a_program_once_per_answer_and_judges_it(tmp_path, chec
     program.write_text(PROGRAM.replace("CHECKED", tail), encoding="utf-8")
     done = subprocess.run(
         [*KIT, "--shape", "natural", "--shape", "max_tokens", "--shape", "tool_use",
-         "--jobs", "2", "--", sys.executable, str(program)],
+         "--jobs", "2", "--stall", "1", "--", sys.executable, str(program)],
         capture_output=True, text=True, env=clean_env(), timeout=300,
     )  # fmt: skip
     out = done.stdout

@@ -421,3 +421,17 @@ def test_the_page_lists_every_shape_break_and_model_the_kit_has(built_site):
     for _, rule, _ in catalogue.break_rules():
         assert rule.split("`")[0][:40] in built
     assert all(f"<code>{model_id}</code>" in built for model_id in known())
+
+
+def test_the_command_judges_a_typescript_program():
+    """The TypeScript side gets the kit through the command: the site's TypeScript complete
+    example, run by Node, against a few answers."""
+    from streamdocs import node
+
+    done = subprocess.run(
+        [*KIT, "--shape", "natural", "--shape", "max_tokens", "--shape", "early_end",
+         "--faults", "none", "--", node.executable(), "complete_example.ts"],
+        cwd=SNIPPETS / "ts", capture_output=True, text=True, env=clean_env(), timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[:3] == ["ok    natural", "ok    max_tokens", "ok    early_end"]

@@ -54,7 +54,7 @@ def client_source() -> str:
 # --- patches for live runs ----------------------------------------------------------------
 
 # one per process, shared by every test that asks for it (see reuse_tls_context)
-_shared_tls_context = functools.cache(httpcore2.default_ssl_context)
+shared_tls_context = functools.cache(httpcore2.default_ssl_context)
 
 
 def no_retry_wait(monkeypatch) -> None:
@@ -77,7 +77,7 @@ def reuse_tls_context(monkeypatch) -> None:
     """Every new client shares one TLS context instead of loading the CA bundle again
     (`httpcore2.default_ssl_context`, ~30 ms a client): a matrix cell creates a client
     per run. Nothing here connects over TLS to anything but loopback."""
-    monkeypatch.setattr(httpcore2, "default_ssl_context", _shared_tls_context)
+    monkeypatch.setattr(httpcore2, "default_ssl_context", shared_tls_context)
 
 
 def cap_read_timeouts(monkeypatch, seconds: float) -> None:

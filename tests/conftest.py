@@ -31,22 +31,12 @@ def pytest_addoption(parser):
     )
 
 
-def _sample_of(item) -> str | None:
-    """The sample a test runs: its `case`, its matrix `sample`, or its cassette's name."""
-    params = getattr(item, "callspec", None) and item.callspec.params
-    for key in ("case", "sample"):
-        if params and key in params:
-            return params[key].name
-    marker = item.get_closest_marker("default_cassette")
-    return marker.args[0] if marker else None
-
-
 def pytest_collection_modifyitems(config, items):
     """`--sample NAME`: only that sample's runs (a case named NAME_x belongs to it too).
     Recording live, a case that forces an emulator scenario keeps its cassette (skipped at
     collection, before pytest-recording's rewrite mode empties the cassette)."""
     if names := config.getoption("--sample"):
-        keep = [i for i in items if (s := _sample_of(i)) and cases.of_sample(s, names)]
+        keep = [i for i in items if cases.item_of_sample(i, names)]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
     if config.getoption("--record-mode") == "none" or not os.environ.get("ANTHROPIC_API_KEY"):
@@ -156,3 +146,13 @@ def zensical_site(tmp_path_factory):
     result = build_zensical.build(root / "site", root / "mkdocs.yml")
     assert result.returncode == 0, f"zensical build failed:\n{result.stdout}\n{result.stderr}"
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def live_runs(tmp_path_factory):
+    """One per process: the answer matrix and the generated faults share it (both are in
+    the xdist group "live-runs", so one worker runs them, the other the rest)."""
+    from streamdocs.samples import pool
+
+    with pool.live_runs(tmp_path_factory.mktemp("tls")) as runs:
+        yield runs

@@ -9,19 +9,17 @@ naturally. Nothing here changes when a sample or a shape is added. The page
 from __future__ import annotations
 
 import functools
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from streamdocs.emulator import Emulator
 from streamdocs.emulator.fit import compatible
 from streamdocs.emulator.scenarios import load_scenarios, shapes
-from streamdocs.loopback import api_certificate, curlrc
+from streamdocs.emulator.variants import Fault
 from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
-from streamdocs.samples import matrix, runner
+from streamdocs.samples import matrix, pool, runner
 from streamdocs.samples.cases import NAMED_TESTS, SPECIAL, Case, typescript_samples
 from streamdocs.site.tables import tables
 
@@ -38,58 +36,47 @@ START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
 COLUMNS = ("completes (exit 0)", "stops with a message", "raises")
 
 
+# One worker owns the cells: they run together, at once, in its pool.
+pytestmark = pytest.mark.xdist_group("live-runs")
+
+
 @pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    """One emulator for every cell, on plain HTTP for the SDK and HTTPS for curl."""
-    home = tmp_path_factory.mktemp("curl-home")
-    context, ca_file = api_certificate(home)
-    with Emulator(tls=context) as emu:
-        (home / ".curlrc").write_text(curlrc(emu.tls_port, ca_file))
-        emu.curl_home = home
-        yield emu
+def run_cells(live_runs):
+    """Run cells at once: each a case of its own, whose shape answers the sample's first
+    request and its retries, in the worker pool (retries without sleeps; a client without
+    its own timeout gives up on a stall after 1 s, streamdocs/samples/pool.py)."""
+    emulator = live_runs.emulator
 
-
-@pytest.fixture(scope="session")
-def node_cache(tmp_path_factory) -> str:
-    """Node's compile cache for the TypeScript cells: each loads the SDK, and ~400 runs
-    compile it once (a test-only speed-up: the samples run the same either way)."""
-    return str(tmp_path_factory.mktemp("node-compile-cache"))
-
-
-@pytest.fixture
-def run_cell(emulator, emulator_env, fast_sdk, node_cache):
-    """Run `sample` with `shape` answering its first request; no real waits: retries do
-    not sleep and a client without its own timeout gives up on a stall after 1 s."""
-    emulator_env(emulator)
-
-    curl_env = {  # curl reaches the emulator's HTTPS listener through its .curlrc
-        "PATH": os.environ["PATH"],
-        "HOME": str(emulator.curl_home),
-        "CURL_HOME": str(emulator.curl_home),
-        "ANTHROPIC_API_KEY": matrix.KEY,
-    }
-
-    def run(sample: matrix.Sample, shape: str) -> runner.Run:
-        case = SPECIAL.get(sample.name) or Case(sample.name, sample.path)
-        # Node gets this environment (the emulator's URL), its SDK patched as `fast_sdk`
-        # patches Python's: no retry waits, 1 s for the headers (node_patches.mjs)
-        env = dict(os.environ, NODE_COMPILE_CACHE=node_cache) if case.typescript else curl_env
-        with emulator.answering(shape):
-            result = runner.run_case(case, catch=True, env=env, patches=runner.FAST)
-        return runner.app_reading(result) if case.kind == "app" else result
+    def run(cells: list[tuple[matrix.Sample, str]]) -> list[runner.Run]:
+        names = [f"cell{n}" for n in range(len(cells))]
+        jobs = [
+            pool.routed(
+                SPECIAL.get(sample.name) or Case(sample.name, sample.path),
+                name,
+                emulator.add_case(name, Fault(shape=shape)),
+                live_runs.curl,
+            )
+            for name, (sample, shape) in zip(names, cells, strict=True)
+        ]
+        runs = live_runs.pool.run(jobs)
+        for name in names:
+            emulator.case_log(name)
+        return runs
 
     return run
 
 
-_PRINTS_TEXT: dict[str, bool] = {}
+@pytest.fixture(scope="module")
+def results(run_cells) -> dict[tuple[str, str], runner.Run]:
+    """Every cell's run, all at once."""
+    cells = [tuple(p.values) for p in CELLS]
+    return {(s.name, shape): run for (s, shape), run in zip(cells, run_cells(cells), strict=True)}
 
 
-def prints_text(sample: matrix.Sample, run) -> bool:
-    """Whether the sample shows the answer's text: judged once, on the plain text shape."""
-    if sample.name not in _PRINTS_TEXT:
-        facts = matrix.facts(SHAPES["text"], sample.request)
-        _PRINTS_TEXT[sample.name] = facts.text[: matrix.PREFIX] in run(sample, "text").output
-    return _PRINTS_TEXT[sample.name]
+def prints_text(sample: matrix.Sample, results) -> bool:
+    """Whether the sample shows the answer's text: judged on the plain text shape."""
+    facts = matrix.facts(SHAPES["text"], sample.request)
+    return facts.text[: matrix.PREFIX] in results[(sample.name, "text")].output
 
 
 @pytest.fixture(scope="session")
@@ -104,12 +91,12 @@ def outcomes(request):
 
 
 @pytest.mark.parametrize(("sample", "shape"), CELLS)
-def test_sample_survives_the_answer(sample, shape, run_cell, outcomes, request):
+def test_sample_survives_the_answer(sample, shape, results, outcomes, request):
     if sample.path.suffix == ".sh" and not shutil.which("curl"):
         pytest.fail("curl is not installed: the curl sample needs it", pytrace=False)
     facts = matrix.facts(SHAPES[shape], sample.request, retries=sample.uses_sdk)
-    result = run_cell(sample, shape)
-    problems = matrix.verdict(sample, shape, facts, result, prints_text(sample, run_cell))
+    result = results[(sample.name, shape)]
+    problems = matrix.verdict(sample, shape, facts, result, prints_text(sample, results))
     if result.crash and facts.failure and not sample.handles_errors:
         if not matrix.page_links_troubleshooting(sample, pages_text()):
             problems.append(
@@ -187,7 +174,7 @@ print(call.name, call.input)
 """
 
 
-def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_path):
+def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cells, tmp_path):
     """The mistake that crashed 5 of 97 real runs: the model answered in text instead."""
     snippet = tmp_path / "assumes_a_tool_call.py"
     snippet.write_text(ASSUMES_A_TOOL_CALL, encoding="utf-8")
@@ -199,17 +186,12 @@ def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cell, tmp_pa
     }
     sample = matrix.Sample(snippet, request)
     assert compatible(SHAPES["tools_text_only"], request)
+    called, text_only = run_cells([(sample, "tool_use"), (sample, "tools_text_only")])
     assert not matrix.verdict(
-        sample,
-        "tool_use",
-        matrix.facts(SHAPES["tool_use"], request),
-        run_cell(sample, "tool_use"),
-        False,
+        sample, "tool_use", matrix.facts(SHAPES["tool_use"], request), called, False
     ), "the recorded answer (a tool call) is handled"
     facts = matrix.facts(SHAPES["tools_text_only"], request)
-    problems = matrix.verdict(
-        sample, "tools_text_only", facts, run_cell(sample, "tools_text_only"), False
-    )
+    problems = matrix.verdict(sample, "tools_text_only", facts, text_only, False)
     assert problems, "a text-only answer must fail this sample"
     assert str(snippet) in problems[0] and "'tools_text_only'" in problems[0]
     assert "crashed with StopIteration" in problems[0]

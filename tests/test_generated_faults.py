@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from streamdocs.emulator import Emulator
-from streamdocs.loopback import api_certificate
 from streamdocs.paths import ANSWER_MATRIX, rel
-from streamdocs.samples import matrix, pool, variants
+from streamdocs.samples import matrix, variants
 
 SAMPLES = matrix.samples()
 PARAMS = [
@@ -24,15 +22,13 @@ PARAMS = [
     if any(v.kind == kind for v in variants.generate(sample))
 ]
 # One worker owns them all: the variants run together, at once, in its pool.
-pytestmark = pytest.mark.xdist_group("generated-faults")
+pytestmark = pytest.mark.xdist_group("live-runs")
 
 
 @pytest.fixture(scope="module")
-def harness(tmp_path_factory):
-    """Run variants: the emulator (HTTPS too, for curl) and the worker pool."""
-    context, ca_file = api_certificate(tmp_path_factory.mktemp("tls"))
-    with Emulator(tls=context) as emulator, pool.Pool(pool.size()) as workers:
-        yield lambda batch: variants.run(batch, emulator, workers, (emulator.tls_port, ca_file))
+def harness(live_runs):
+    """Run variants, at once, on the emulator and pool the answer matrix uses too."""
+    return lambda batch: variants.run(batch, live_runs.emulator, live_runs.pool, live_runs.curl)
 
 
 @pytest.fixture(scope="module")

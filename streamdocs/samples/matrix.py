@@ -84,10 +84,9 @@ class Sample:
         return bool(names & {"anthropic.APIStatusError", "anthropic.APIError"})
 
 
-def samples(typescript: bool = False) -> list[Sample]:
-    """Every snippet that sends a request, with the request its cassette recorded; with
-    `typescript`, the TypeScript samples too (the answer matrix runs them; the generated
-    faults, streamdocs/samples/variants.py, do not yet)."""
+def samples(typescript: bool = True) -> list[Sample]:
+    """Every snippet that sends a request, with the request its cassette recorded, the
+    TypeScript ones too unless `typescript` is False."""
     found = []
     paths = [*SNIPPETS.glob("*.py"), *SNIPPETS.glob("*.sh")]
     paths += [*TYPESCRIPT.glob("*.ts")] if typescript else []
@@ -188,15 +187,21 @@ def display_path(path: Path) -> str:
     return rel(path) if path.is_relative_to(SNIPPETS) else str(path)
 
 
-def page_links_troubleshooting(sample: Sample, pages_text: dict[Path, str]) -> bool:
-    """Some page that shows the sample links the troubleshooting page for failures."""
-    shown_on = [
+def pages_showing(sample: Sample, pages_text: dict[Path, str]) -> list[Path]:
+    """The pages whose markers show the sample (a TypeScript tab included)."""
+    return [
         page
         for page, text in pages_text.items()
         if _shown_file(sample.path) in {s.file for s in shortcodes.samples_in(text, SNIPPETS)}
     ]
+
+
+def page_links_troubleshooting(sample: Sample, pages_text: dict[Path, str]) -> bool:
+    """Some page that shows the sample links the troubleshooting page for failures."""
     handled_here = DOCS / TROUBLESHOOTING
-    return any(p == handled_here or _links(p, pages_text[p]) for p in shown_on)
+    return any(
+        p == handled_here or _links(p, pages_text[p]) for p in pages_showing(sample, pages_text)
+    )
 
 
 def _shown_file(path: Path) -> str:

@@ -23,12 +23,15 @@ from typing import Any
 
 from . import runner
 from .cases import Case
+from .node_pool import NodePool
 
 # A case that runs longer than this is stuck: its worker raises in it and moves on.
 CASE_SECONDS = 30
+KEY = "sk-ant-live-runs"  # the emulator takes any sk-ant- key
 # What the samples import, imported once in the fork server.
 PRELOAD = [
     "streamdocs.samples.pool",
+    "streamdocs.samples.warm",
     "anthropic",
     "httpx",
     "httpx_sse",
@@ -53,6 +56,8 @@ class Job:
     # longest one a sample may set itself: a stall waits no longer than that.
     read_timeout: float = 1.0
     cap_read_timeout: float | None = None
+    # Node only: how long its fetch waits for a silent body (None: Node's own 300 s)
+    body_timeout: float | None = None
 
 
 def _start() -> None:
@@ -98,7 +103,9 @@ def _run(job: Job) -> dict[str, Any]:
                 if job.case.kind == "script" and job.case.snippet.suffix == ".py":
                     run = runner.run_script(job.case.snippet, *job.args, catch=True)
                 else:
-                    run = runner.run_case(job.case, catch=True, env=dict(os.environ))
+                    run = runner.run_case(
+                        job.case, catch=True, env=dict(os.environ), patches=runner.FAST
+                    )
                     if job.case.kind == "app":
                         run = runner.app_reading(run)
         except Stuck as error:
@@ -118,6 +125,7 @@ class Pool:
 
     def __init__(self, size: int) -> None:
         self.size = size
+        self._node: NodePool | None = None
         # A fork server: one clean process (no fork of this threaded one) imports what every
         # run needs once, and each worker is a fork of it, ready in milliseconds.
         context = multiprocessing.get_context("forkserver")
@@ -129,15 +137,101 @@ class Pool:
         list(self.executor.map(_pid, range(self.size)))
 
     def run(self, jobs: list[Job]) -> list[runner.Run]:
-        return [runner.Run(**result) for result in self.executor.map(_run, jobs)]
+        """Python jobs in the worker processes, TypeScript ones in Node workers
+        (node_pool.py), all at once."""
+        typescript = [n for n, job in enumerate(jobs) if _in_node(job)]
+        python = [n for n in range(len(jobs)) if n not in set(typescript)]
+        pending = self.executor.map(_run, [jobs[n] for n in python])
+        runs: list[runner.Run | None] = [None] * len(jobs)
+        if typescript:
+            with contextlib.ExitStack() as homes:
+                node_jobs = [_node_job(jobs[n], homes) for n in typescript]
+                for n, run in zip(typescript, self.node().run(node_jobs), strict=True):
+                    runs[n] = run
+        for n, result in zip(python, pending, strict=True):
+            runs[n] = runner.Run(**result)
+        return runs  # type: ignore[return-value]
+
+    def node(self) -> NodePool:
+        if self._node is None:
+            self._node = NodePool(self.size)
+        return self._node
 
     def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.executor.shutdown(cancel_futures=True)
+        if self._node is not None:
+            self._node.close()
+
+
+def routed(
+    case: Case,
+    case_id: str,
+    base_url: str,
+    curl: tuple[int, str] | None,
+    env: dict[str, str | None] | None = None,
+    home_files: dict[str, str] | None = None,
+    **fields: Any,
+) -> Job:
+    """A job whose requests reach the emulator's case `case_id` (`base_url`, from
+    `Emulator.add_case`); curl, which always names the real API, gets a ~/.curlrc that
+    sends it to the emulator's HTTPS port (`curl`: the port and the CA file) and names the
+    case in a header. `env` goes over ANTHROPIC_BASE_URL and a key the emulator takes."""
+    from streamdocs.emulator.variants import CASE_HEADER
+    from streamdocs.loopback import curlrc
+
+    values: dict[str, str | None] = {"ANTHROPIC_BASE_URL": base_url, "ANTHROPIC_API_KEY": KEY}
+    values.update(env or {})
+    files = dict(home_files or {})
+    if case.snippet.suffix == ".sh" and curl is not None:
+        values["CURL_HOME"] = None  # curl reads ~/.curlrc
+        files[".curlrc"] = curlrc(*curl, headers={CASE_HEADER: case_id})
+    return Job(case, env=values, home_files=files, **fields)
+
+
+def _in_node(job: Job) -> bool:
+    """A TypeScript script (an app, a server, runs as its own process: runner.run_case)."""
+    return job.case.snippet.suffix == ".ts" and job.case.kind == "script"
+
+
+def _node_job(job: Job, homes: contextlib.ExitStack) -> dict[str, Any]:
+    """The Node worker's job: the environment a run in the Python pool would see."""
+    from streamdocs import environment
+
+    home = homes.enter_context(tempfile.TemporaryDirectory())
+    for name, text in job.home_files.items():
+        path = Path(home, name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    environ = dict(os.environ)
+    changes = environment.overlay({**job.env, "HOME": home}, home)
+    environment.apply(changes, environ.__setitem__, lambda name: environ.pop(name, None))
+    return {"file": str(job.case.snippet), "args": list(job.args), "env": environ,
+            "timeout": CASE_SECONDS, "body_timeout": job.body_timeout}  # fmt: skip
 
 
 def size() -> int:
     """Workers per pool: cases mostly wait, so more than cores (FAULT_WORKERS overrides)."""
     return int(os.environ.get("FAULT_WORKERS", "12"))
+
+
+@dataclass
+class LiveRuns:
+    """The emulator (HTTPS too, for curl) and the worker pool that run many samples at
+    once, each routed to a case of its own."""
+
+    emulator: Any
+    pool: Pool
+    curl: tuple[int, str]  # the emulator's HTTPS port and the CA file curl trusts
+
+
+@contextlib.contextmanager
+def live_runs(tls_dir: Path):
+    from streamdocs.emulator import Emulator
+    from streamdocs.loopback import api_certificate
+
+    context, ca_file = api_certificate(tls_dir)
+    with Emulator(tls=context) as emulator, Pool(size()) as workers:
+        yield LiveRuns(emulator, workers, (emulator.tls_port, ca_file))

@@ -27,11 +27,10 @@ from pathlib import Path
 
 from streamdocs.emulator import breaks
 from streamdocs.emulator.models import known as known_models
-from streamdocs.emulator.variants import CASE_HEADER, CaseLog, Fault
-from streamdocs.loopback import curlrc
+from streamdocs.emulator.variants import CaseLog, Fault
 from streamdocs.paths import CASSETTES, DOCS, OUTPUTS
 from streamdocs.recording import cassettes
-from streamdocs.samples import matrix
+from streamdocs.samples import matrix, pool
 from streamdocs.samples.cases import SPECIAL, Case
 from streamdocs.samples.pool import Job
 from streamdocs.samples.runner import Run, unvarying
@@ -40,11 +39,12 @@ CLASSES = ("cut", "stall", "model", "environment")
 SEED = 20261204  # `make test`'s variants are the same on every run
 # Read timeouts in these runs: a client without its own gets 1 s (a cut needs no wait, and
 # 1 s tells a loaded machine's slow answer from a stall), one a sample sets is cut to 2 s;
-# for a stall, both are 0.3 s and the silence lasts 1 s, so the many stalls wait little.
+# for a stall, both are 0.3 s (and a TypeScript sample's fetch, which waits 300 s for a
+# silent body, gives up after 0.3 s too), and the silence lasts 5 s: far longer, however
+# loaded the machine, yet a run waits only until its client gives up.
 READ_TIMEOUT, READ_CAP = 1.0, 2.0
-STALL_READ_TIMEOUT, STALL = 0.3, 1.0
+STALL_READ_TIMEOUT, STALL = 0.3, 5.0
 REAL_STALL = 130.0  # `make fuzz --real-timeouts`: past the longest timeout a sample sets
-KEY = "sk-ant-generated-faults"
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,9 @@ def models(
     sample: matrix.Sample, likeliest: bool, rng: random.Random, streams: bool = True
 ) -> list[Variant]:
     ids = sorted(known_models())
-    named = (rng.sample(ids, k=3) if likeliest else ids) if streams else []
+    # the answer names a model the sample did not ask for (its own is the recording)
+    others = [model for model in ids if model != sample.request.get("model")]
+    named = (rng.sample(others, k=3) if likeliest else others) if streams else []
     body = recorded_body(sample.name)
     found = [Variant(sample, *named_model) for named_model in breaks.renamed(body, named)]
     source = model_source(sample.path)
@@ -136,6 +138,8 @@ def model_source(path: Path) -> str | None:
     the environment variable; None when the code names it. Read from the code: the value
     passed as `model=`, or a module-level name it refers to, that reads sys.argv or
     os.environ / os.getenv."""
+    if path.suffix == ".ts":
+        return _model_source_ts(path.read_text(encoding="utf-8"))
     if path.suffix != ".py":
         return None
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -157,6 +161,20 @@ def model_source(path: Path) -> str | None:
             return "argv"
         if found := re.search(r"os\.(?:environ(?:\.get)?\(?\[?|getenv\()\s*['\"](\w+)", text):
             return found[1]
+    return None
+
+
+def _model_source_ts(source: str) -> str | None:
+    """The same for TypeScript: `model: NAME` (or the value itself) reading process.argv
+    or process.env."""
+    for value in re.findall(r"\bmodel:\s*([^,\n}]+)", source):
+        value = value.strip()
+        if found := re.search(rf"\bconst {re.escape(value)}\s*=\s*([^;\n]+)", source):
+            value = found[1]
+        if "process.argv" in value:
+            return "argv"
+        if found := re.search(r"process\.env(?:\.(\w+)|\[['\"](\w+))", value):
+            return found[1] or found[2]
     return None
 
 
@@ -212,17 +230,23 @@ def generate(sample: matrix.Sample, likeliest: bool = True, seed: int = SEED) ->
     ]
 
 
+@functools.cache
+def _generated(name: str) -> tuple[dict[str, Variant], matrix.Sample]:
+    """Every variant the rules give sample `name`, by spec (`make fuzz` reads many)."""
+    sample = next((s for s in matrix.samples() if s.name == name), None)
+    if sample is None:
+        raise ValueError(f"no sample named {name!r} sends a request")
+    return {v.spec: v for v in generate(sample, likeliest=False)}, sample
+
+
 def from_spec(spec: str) -> Variant:
     """The variant a `Variant.spec` line names: one the rules generate, or the same kind of
     break at any offset of any of the recording's answers (what `make fuzz` draws)."""
     name, _, rest = spec.partition("@") if "@" in spec else spec.partition(":")
-    sample = next((s for s in matrix.samples() if s.name == name.split(":")[0]), None)
-    if sample is None:
-        raise ValueError(f"no sample named {name.split(':')[0]!r} sends a request")
-    known = {v.spec: v for v in generate(sample, likeliest=False)}
+    known, sample = _generated(name.split(":")[0])
     if spec in known:
         return known[spec]
-    match = re.fullmatch(r"[\w]+@(\d+):(cut|stall)=(\w+)(:clean)?", spec)
+    match = re.fullmatch(r"[\w/]+@(\d+):(cut|stall)=(\w+)(:clean)?", spec)
     if match is None:
         raise ValueError(f"not a variant of {sample.name}: {spec!r}")
     request, kind, at, clean = int(match[1]), match[2], match[3], bool(match[4])
@@ -247,26 +271,24 @@ def job(
     curl: tuple[int, str] | None,
     real_timeouts: bool = False,
 ) -> Job:
-    """How the pool runs a variant: the sample's case, routed to its own answer. `curl`:
-    the emulator's HTTPS port and CA file, for a sample that always names the real API;
+    """How the pool runs a variant: the sample's case, routed to its own answer;
     `real_timeouts`: the sample's own read timeout is left as written."""
     case = SPECIAL.get(variant.sample.name) or Case(variant.sample.name, variant.sample.path)
-    env: dict[str, str | None] = {"ANTHROPIC_BASE_URL": base_url}
-    if variant.kind != "environment":
-        env["ANTHROPIC_API_KEY"] = KEY
-    env.update(variant.env)
-    files = dict(variant.home_files)
-    if case.snippet.suffix == ".sh" and curl is not None:
-        env["CURL_HOME"] = None  # curl reads ~/.curlrc: to the emulator, naming the case
-        files[".curlrc"] = curlrc(*curl, headers={CASE_HEADER: case_id})
+    env: dict[str, str | None] = dict(variant.env)
+    if variant.kind == "environment":
+        env.setdefault("ANTHROPIC_API_KEY", None)  # its own credential, or none
     stalled = variant.kind == "stall"
-    return Job(
+    return pool.routed(
         case,
-        variant.args,
+        case_id,
+        base_url,
+        curl,
         env,
-        files,
+        variant.home_files,
+        args=variant.args,
         read_timeout=STALL_READ_TIMEOUT if stalled else READ_TIMEOUT,
         cap_read_timeout=None if real_timeouts else STALL_READ_TIMEOUT if stalled else READ_CAP,
+        body_timeout=STALL_READ_TIMEOUT if stalled and not real_timeouts else None,
     )
 
 
@@ -447,8 +469,7 @@ def _named(sample: matrix.Sample, crash: str) -> bool:
     troubleshooting page when one of those links it."""
     cls = crash.split(":")[0].rsplit(".", 1)[-1]
     pages = _pages()
-    shown_on = [p for p, text in pages.items() if sample.path.name in text or
-                f"md:sample {sample.name}" in text]  # fmt: skip
+    shown_on = matrix.pages_showing(sample, pages)
     errors = DOCS / matrix.TROUBLESHOOTING
     if matrix.page_links_troubleshooting(sample, pages):
         shown_on.append(errors)

@@ -1,0 +1,124 @@
+// Runs TypeScript sample cases one after another in one Node process, as `node NAME.ts`
+// would run each (streamdocs/samples/node_pool.py drives several of these at once). A new
+// process per case costs ~0.3 s of CPU; here a case costs what its sample does.
+//
+// Protocol: one JSON job per line on stdin, {file, args, env}; one JSON result per line
+// on the file descriptor STREAMDOCS_RESULTS_FD names, {output, stdout, exit_code, crash}. Each job gets its own
+// process.env and argv, its output captured (stdout and stderr interleaved, as a terminal
+// shows them), `process.exit` turned into the end of the job, and the module imported
+// afresh. The job ends when the module has run and nothing it started is left (the test
+// for a process that would exit), or at the job's own limit. node_patches.mjs, loaded with
+// --import, has patched the SDK once for every job.
+import { createInterface } from "node:readline";
+import { writeSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+const RESULTS = Number(process.env.STREAMDOCS_RESULTS_FD);
+delete process.env.STREAMDOCS_RESULTS_FD;
+const BASE_ENV = { ...process.env };
+const ORIGINAL = {
+  stdout: process.stdout.write.bind(process.stdout),
+  stderr: process.stderr.write.bind(process.stderr),
+  exit: process.exit,
+};
+// What a worker itself keeps open: stdin, and its own timers between checks.
+const OWN = new Set(["PipeWrap", "TTYWrap", "FSReqCallback"]);
+
+class Exit extends Error {}
+
+// Node's fetch (undici) waits 300 s for a silent body: a job may ask for less, the Node
+// twin of a short read timeout, so that a generated stall outlasts it in a test's time.
+new Response(""); // loads Node's fetch, which installs its default dispatcher
+const DISPATCHER = [Symbol.for("undici.globalDispatcher.1"), Symbol.for("undici.globalDispatcher.2")];
+const DEFAULT_AGENT = globalThis[DISPATCHER[0]];
+const agents = new Map();
+
+function bodyTimeout(seconds) {
+  let agent = DEFAULT_AGENT;
+  if (seconds) {
+    if (!agents.has(seconds)) agents.set(seconds, new DEFAULT_AGENT.constructor({ bodyTimeout: seconds * 1000 }));
+    agent = agents.get(seconds);
+  }
+  for (const key of DISPATCHER) globalThis[key] = agent;
+}
+
+function capture(into, alsoStdout) {
+  return (chunk, encoding, callback) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    into.push(text);
+    if (alsoStdout) alsoStdout.push(text);
+    if (typeof encoding === "function") encoding();
+    else if (typeof callback === "function") callback();
+    return true;
+  };
+}
+
+function describe(error) {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.split("\n")[0];
+  return `Uncaught ${JSON.stringify(error)}`;
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+async function quiet(limit) {
+  // Like the process exit test: nothing left but the worker's own handles.
+  const deadline = Date.now() + limit;
+  for (;;) {
+    await settle();
+    const left = process.getActiveResourcesInfo().filter((name) => !OWN.has(name));
+    if (left.length === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5).unref());
+  }
+}
+
+let runs = 0;
+
+async function run(job) {
+  const output = [];
+  const stdout = [];
+  let crash = null;
+  let exitCode = null;
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  Object.assign(process.env, BASE_ENV, job.env);
+  process.argv = [process.execPath, job.file, ...(job.args ?? [])];
+  bodyTimeout(job.body_timeout ?? null);
+  process.exitCode = undefined;
+  process.stdout.write = capture(output, stdout);
+  process.stderr.write = capture(output);
+  process.exit = (code) => {
+    exitCode = code ?? process.exitCode ?? 0;
+    throw new Exit();
+  };
+  const failed = (error) => {
+    if (error instanceof Exit || crash !== null) return;
+    crash = describe(error);
+    // as Node prints an uncaught error, for whoever reads the output
+    output.push(`\n${error instanceof Error ? error.stack : String(error)}\n`);
+  };
+  process.on("uncaughtException", failed);
+  process.on("unhandledRejection", failed);
+  try {
+    runs += 1;
+    await import(`${pathToFileURL(job.file).href}?run=${runs}`);
+  } catch (error) {
+    failed(error);
+  }
+  const done = await quiet((job.timeout ?? 30) * 1000);
+  process.off("uncaughtException", failed);
+  process.off("unhandledRejection", failed);
+  process.stdout.write = ORIGINAL.stdout;
+  process.stderr.write = ORIGINAL.stderr;
+  process.exit = ORIGINAL.exit;
+  if (!done && crash === null) crash = `Stuck: the run took longer than ${job.timeout ?? 30} s`;
+  let code = exitCode ?? process.exitCode ?? 0;
+  if (crash !== null && code === 0) code = 1;
+  return { output: output.join(""), stdout: stdout.join(""), exit_code: Number(code), crash };
+}
+
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  const result = await run(JSON.parse(line));
+  writeSync(RESULTS, JSON.stringify(result) + "\n");
+}

@@ -137,7 +137,7 @@ def test_the_page_says_which_read_timeouts_the_runs_use():
     fast = f"{sdk_internals.FAST_READ_TIMEOUT:g} s"
     default = f"{sdk_internals.DEFAULT_TIMEOUT.read:g} s"
     assert f"gets a read timeout of {fast} here, not the SDK's {default}" in text
-    for path in sorted(SNIPPETS.glob("*.py")):
+    for path in sorted({s.path for s in SAMPLES if s.path.suffix == ".py"}):
         # Timeout(ALL, read=READ, ...): the read timeout is READ if given, else ALL
         for call in re.findall(r"Timeout\(\s*[\d.]+[^)]*\)", path.read_text()):
             read = re.search(r"read=([\d.]+)", call) or re.search(r"\(\s*([\d.]+)", call)

@@ -275,6 +275,46 @@ def generated_faults() -> list[tuple[str, str]]:
     ]
 
 
+def kit() -> list[tuple[str, str]]:
+    """The emulator kit as tests/test_kit.py uses it: `make wheel`, the offline install into a
+    fresh venv (the locked packages repacked from .venv), and the page's sample suite run in
+    it against every answer and break (its tests, the share skipped, the wall time)."""
+    import shutil
+
+    from streamdocs import wheelhouse
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        start = time.perf_counter()
+        wheel = wheelhouse.kit(folder / "dist")
+        built = time.perf_counter() - start
+        start = time.perf_counter()
+        python = wheelhouse.fresh_kit(folder / "fresh", wheel)
+        installed = time.perf_counter() - start
+        project = folder / "project"
+        project.mkdir()
+        for name in ("reply.py", "test_reply.py"):
+            shutil.copy(ROOT / "snippets" / name, project / name)
+        report = project / "report.xml"
+        start = time.perf_counter()
+        subprocess.run(
+            [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             f"--junitxml={report}", "test_reply.py"],
+            cwd=project, capture_output=True,
+        )  # fmt: skip
+        suite = time.perf_counter() - start
+        cases = list(ET.parse(report).getroot().iter("testcase"))
+        skipped = sum(any(c.tag == "skipped" for c in case) for case in cases)
+    return [
+        ("kit: make wheel", f"{built:.1f} s"),
+        ("kit: offline install into a fresh venv (repack + venv + pip)", f"{installed:.1f} s"),
+        (
+            f"kit: the page's suite in it ({len(cases)} tests, {skipped} skipped)",
+            f"{suite:.1f} s",
+        ),
+    ]
+
+
 def print_rows(rows: list[tuple[str, str]]) -> None:
     width = max(len(name) for name, _ in rows)
     print(f"{'figure':<{width}}  value")
@@ -289,6 +329,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["faults"]:  # `python -m streamdocs.bench faults`: that part alone
         print_rows(generated_faults())
+        return
+    if sys.argv[1:] == ["kit"]:  # `python -m streamdocs.bench kit`: that part alone
+        print_rows(kit())
         return
     rows: list[tuple[str, str]] = []
     rows.append(("environment setup from the lock", f"{environment_setup():.1f} s"))
@@ -331,6 +374,7 @@ def main() -> None:
         ("text delta written to printed, median (goal <= 10 ms)", f"{latency * 1000:.1f} ms")
     )
     rows.extend(generated_faults())
+    rows.extend(kit())
     rows.extend(relay_load())
     # last: it runs the whole of `make test` again, in a clone
     rows.append(("fresh clone to make test green (goal <= 120 s)", fresh_clone_to_green()))

@@ -17,7 +17,7 @@ from importlib.metadata import version
 import pytest
 
 from streamdocs import node
-from streamdocs.emulator import Emulator
+from streamdocs.emulator import Emulator, breaks
 from streamdocs.emulator.variants import Fault
 from streamdocs.paths import DOCS, TYPESCRIPT, rel
 from streamdocs.samples import matrix, runner, variants
@@ -253,7 +253,7 @@ ENDINGS = {  # where the body of the haiku's answer ends: what each way of readi
 def test_how_each_way_of_reading_a_stream_meets_its_end(emulator, tmp_path, ending):
     (events, abrupt), expected = ENDINGS[ending]
     body = variants.recorded_body("ts/text_stream")
-    ends = [0] + [end for _, end, _ in variants.parsed_events(body)]
+    ends = [0] + [end for _, end, _ in breaks.parsed_events(body)]
     fault = Fault(body, cut_at=len(body) if events is None else ends[events], abrupt=abrupt)
     ways = ("promises", "loop", "raw")
     urls = {way: emulator.add_case(uuid.uuid4().hex, fault) for way in ways}

@@ -122,8 +122,9 @@ async def relay(request: Request, message: str):
         what = err.type or f"HTTP {err.status_code}"
         text = err.api_message or err.message
         yield sse("error", {"type": what, "message": text})
-    except anthropic.APIError as err:
+    except (anthropic.APIError, UnicodeDecodeError) as err:
         # no response, or the connection broke or stalled mid-stream
+        # (UnicodeDecodeError: the body was closed inside a character)
         what = type(err).__name__
         text = f"The connection to the API was interrupted ({what})."
         yield sse("error", {"type": what, "message": text})

@@ -30,7 +30,8 @@ def reply(client: anthropic.Anthropic, prompt: str) -> bool:
                     print(event.text, end="", flush=True)
                 elif event.type == "message_stop":
                     message = event.message
-    except anthropic.APIError as err:
+    # UnicodeDecodeError: the body was closed inside a character
+    except (anthropic.APIError, UnicodeDecodeError) as err:
         if message is None:  # after message_stop the answer is whole
             print(f"\n[interrupted: {type(err).__name__}: {err}]")
             return False

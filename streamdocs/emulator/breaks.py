@@ -8,8 +8,9 @@ answer (streamdocs/samples/variants.py), and the emulator kit breaks each shape'
 a reader's own request (streamdocs/kit/).
 
 - cut: the body ends after each event, abruptly (no terminating chunk) or cleanly; or
-  inside an event: at every byte of the answer's first non-ASCII character, and inside
-  the first `partial_json` and the first thinking text; plus seeded offsets elsewhere;
+  inside an event, both ways: at every byte of the answer's first non-ASCII character,
+  and inside the first `partial_json` and the first thinking text; plus seeded offsets
+  elsewhere (abruptly);
 - stall: silence at each phase of the answer (`STALL_PHASES`), for `seconds`;
 - model: the answer names another model id (`message_start.message.model`).
 """
@@ -97,6 +98,11 @@ def cuts(body: bytes, likeliest: bool, rng: random.Random) -> list[Break]:
             )
     for offset, what in inside_events(body, events):
         found.append(Break("cut", f"dropped {what}", Fault(body, cut_at=offset)))
+        # a proxy may close the body cleanly there too: the decoder then holds half a
+        # character with no more bytes to come
+        found.append(
+            Break("cut", f"ended cleanly {what}", Fault(body, cut_at=offset, abrupt=False))
+        )
     count = min(SEEDED_OFFSETS[likeliest], len(body) - 1)
     for offset in sorted(rng.sample(range(1, len(body)), k=count)):
         found.append(

@@ -28,7 +28,8 @@ def show_block(block) -> None:
             print(f" [{sources.index(cite.url) + 1}]", end="")
 
 
-for _ in range(3):  # a paused turn is sent back to go on, but not forever
+TURNS = 3  # a paused turn is sent back to go on, but not forever
+for turn in range(TURNS):
     with client.messages.stream(
         model="claude-sonnet-5-5",
         max_tokens=1024,
@@ -41,7 +42,7 @@ for _ in range(3):  # a paused turn is sent back to go on, but not forever
             elif event.type == "content_block_stop":
                 show_block(event.content_block)
         message = stream.get_final_message()
-    if message.stop_reason != "pause_turn":
+    if message.stop_reason != "pause_turn" or turn == TURNS - 1:
         break
     # The server paused a long turn: send it back as it is to continue.
     print(f"\n[{message.stop_reason}: continuing the turn]")

@@ -106,5 +106,6 @@ def test_the_kit_catches_a_repeating_retry_and_leaves_tool_calls_and_figures_to_
 
 def test_the_page_says_what_the_kit_does_not_judge():
     page = " ".join((DOCS / "testing.md").read_text(encoding="utf-8").split()).lower()
-    for words in ("what your code does with a tool's input", "a `usage` count", "claude_answer.run"):
+    said = ("what your code does with a tool's input", "a `usage` count", "claude_answer.run")
+    for words in said:
         assert words in page, words

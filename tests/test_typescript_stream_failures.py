@@ -129,3 +129,6 @@ def test_the_page_says_so():
     ):
         assert words in page, words
     assert "an `error` event is thrown as an `APIError`" not in page
+    events = " ".join((DOCS / "guides" / "python-events.md").read_text(encoding="utf-8").split())
+    assert "an `error` event thrown as an `APIError`" not in events
+    assert "a failure is thrown only when the loop is waiting" in events

@@ -9,27 +9,40 @@ the process."""
 from __future__ import annotations
 
 import json
+import os
+import uuid
 
 import pytest
 
 from streamdocs.emulator import Emulator
 from streamdocs.emulator.variants import Fault, event_ends
-from streamdocs.paths import DOCS
-from tests.test_typescript import run_script
+from streamdocs.paths import DOCS, TYPESCRIPT
+from streamdocs.samples import matrix, runner
 
 PAGE = DOCS / "reference" / "typescript.md"
 HAIKU = {"model": "claude-sonnet-5-5", "max_tokens": 256,
          "messages": [{"role": "user", "content": "Write a haiku about the sea."}]}  # fmt: skip
 
 
-class Case:
-    """A base URL for run_script: one emulator case, broken by `fault`."""
-
-    def __init__(self, emulator: Emulator, fault: Fault) -> None:
-        self.url = emulator.add_case(f"ts-{id(fault)}", fault)
-
-    def base_url(self, scenario: str | None = None) -> str:
-        return self.url
+def run_script(emulator, tmp_path, code: str, scenario=None, fault=None) -> runner.Run:
+    """A few lines of JavaScript importing the samples' SDK, `request` the haiku, the API the
+    emulator (a scenario, or a case broken by `fault`); written under node_modules, which
+    resolves the SDK and which no check of the samples reads."""
+    folder = TYPESCRIPT / "node_modules" / ".streamdocs-claims"
+    folder.mkdir(exist_ok=True)
+    script = folder / f"{uuid.uuid4().hex}.mjs"
+    script.write_text(
+        'import Anthropic from "@anthropic-ai/sdk";\n'
+        "const request = JSON.parse(process.argv[2]);\n" + code,
+        encoding="utf-8",
+    )
+    url = emulator.add_case(uuid.uuid4().hex, fault) if fault else emulator.base_url(scenario)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "ANTHROPIC_API_KEY": matrix.KEY,
+           "ANTHROPIC_BASE_URL": url}  # fmt: skip
+    try:
+        return runner.run_node(script, env, json.dumps(HAIKU), patches=())
+    finally:
+        script.unlink()
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +74,7 @@ def test_a_clean_end_before_message_stop_is_no_failure_to_the_stream(emulator, t
     body = emulator.answer_body(HAIKU)
     fault = Fault(cut_at=event_ends(body)[after], abrupt=False)
     result = run_script(
-        Case(emulator, fault),
+        emulator,
         tmp_path,
         "const stream = new Anthropic({ maxRetries: 0 }).messages.stream(request);\n"
         "const seen = [];\n"
@@ -73,6 +86,7 @@ def test_a_clean_end_before_message_stop_is_no_failure_to_the_stream(emulator, t
         '  () => "resolved", (e) => e.message);\n'
         "const current = stream.currentMessage === undefined;\n"
         "console.log(JSON.stringify({ seen, done, final, current }));\n",
+        fault=fault,
     )
     said = json.loads(result.output.strip().splitlines()[-1])
     assert said == {

@@ -6,6 +6,7 @@ then open http://127.0.0.1:8000
 
 import hmac
 import json
+import logging
 import os
 import time
 from collections import defaultdict, deque
@@ -27,6 +28,7 @@ SYSTEM = "You are a helpful assistant. Answer in plain text."
 MAX_CHARS = 4000
 MAX_PER_HOUR = 30  # answers one caller may start in an hour
 HERE = Path(__file__).parent
+log = logging.getLogger("relay")
 
 # One token per user, issued by you: RELAY_TOKENS="alice:<token>,..."
 USERS = {}
@@ -125,6 +127,13 @@ async def relay(request: Request, message: str):
         what = type(err).__name__
         text = f"The connection to the API was interrupted ({what})."
         yield sse("error", {"type": what, "message": text})
+    except (anthropic.AnthropicError, TypeError) as err:
+        # The relay's own credentials: none (the SDK's TypeError), or a
+        # profile or identity token it cannot use. Its message names
+        # files on the server: it goes to the log, not to the page.
+        log.error("no usable API credentials: %s", err)
+        text = "The relay has no usable API credentials."
+        yield sse("error", {"type": "credentials", "message": text})
 
 
 @app.post("/chat")

@@ -8,6 +8,7 @@ request to the API, whichever ASGI spec version the server reports.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from importlib.metadata import version
@@ -214,3 +215,32 @@ def test_no_page_promises_that_closing_the_request_stops_the_bill(page):
     for sentence in set(sentences) - set(unknown):
         for promise in ("stops generating", "stop paying", "stops billing", "stop generating"):
             assert promise not in sentence, f"docs/guides/{page} or its sample: {sentence!r}"
+
+
+@pytest.mark.parametrize(
+    "credential", ["no credential at all", "workload identity whose token exchange the API refuses"]
+)
+def test_a_credential_problem_stays_on_the_server(emulator, credential, tmp_path, caplog):
+    """browser.md: with no credential (the SDK's TypeError) or one it cannot use at the
+    first request, the page gets an `error` of type `credentials` and not the SDK's message,
+    which names files on the server; the server's log has it, and no message is asked for.
+    (A profile that does not exist stops the app at its start, in the SDK's words.)"""
+    from streamdocs import environment
+    from streamdocs.samples.variants import CREDENTIALS
+
+    env = CREDENTIALS[credential].get("env", {})
+    with environment.isolated(
+        ANTHROPIC_BASE_URL=emulator.url, RELAY_TOKENS=demo.TOKENS, HOME=str(tmp_path), **env
+    ):
+        app = demo.relay_app()
+        emulator.requests.clear()
+        with TestClient(app, headers=AUTH) as client, caplog.at_level("ERROR", "relay"):
+            answer = client.post("/chat", json={"message": "Hi"}).text
+    error = answer.split("event: error\ndata: ")[1].split("\n")[0]
+    assert json.loads(error) == {
+        "type": "credentials",
+        "message": "The relay has no usable API credentials.",
+    }
+    assert "no usable API credentials" in caplog.text and str(tmp_path) not in answer
+    asked = [r for r in emulator.requests if r["path"].endswith("/messages")]
+    assert asked == [], "a request without a credential reached the Messages API"

@@ -109,8 +109,10 @@ SPECIAL: dict[str, Case] = {
             scenario="error_event",
             exit_code=1,
         ),
-        _special("ts/http_errors", "ts/http_errors_unauthorized", scenario="unauthorized"),
-        _special("ts/http_errors", "ts/http_errors_overloaded", scenario="overloaded"),
+        _special(
+            "ts/http_errors", "ts/http_errors_unauthorized", scenario="unauthorized", exit_code=1
+        ),
+        _special("ts/http_errors", "ts/http_errors_overloaded", scenario="overloaded", exit_code=1),
         _special(
             "ts/relay_app",
             kind="app",

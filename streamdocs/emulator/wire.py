@@ -90,7 +90,7 @@ def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any
     schema = output_schema(body)
     if schema is not None and reply.stop_reason != "refusal":  # a refusal keeps its words
         blocks = _schema_answer(blocks, schema)
-    for block in blocks:
+    for number, block in enumerate(blocks):
         if block["type"] in ("thinking", "redacted_thinking") and not models.thinks(body):
             continue  # a model without thinking enabled does not think
         block = _resolve_block(block, body, ids, content)
@@ -98,6 +98,10 @@ def build_message(reply: Reply, body: dict[str, Any], ids: Ids) -> dict[str, Any
             block = {**block, "text": block["text"][: block["text"].index(hit)]}
             stop_reason, stop_sequence = "stop_sequence", hit
         cost = _block_tokens(block)
+        if reply.max_tokens is not None and number == len(blocks) - 1 and used + cost <= budget:
+            # a reply with a cap of its own stops at max_tokens, in the middle of its last
+            # block, even when the request's tool schema made that block shorter
+            budget = used + cost // 2
         if used + cost > budget:
             stop_reason, stop_sequence = "max_tokens", None
             room = (budget - used) * 4

@@ -129,8 +129,10 @@ def judge(run: Run, log: CaseLog, habits: Habits, tools: list[str]) -> list[tupl
         found += _complete(out, log, habits, tools)
     elif not run.failed:
         found += _went_on(out, log, habits)
+    # whole or not: a retry that shows the answer again from its start repeats what the
+    # broken request had shown, and the retry's answer is usually complete
     head = requests[0].text[:PREFIX]
-    if not whole and habits.once and len(head) >= 10 and out.count(head) > 1:
+    if habits.once and len(head) >= 10 and out.count(head) > 1:
         found.append(
             (
                 f"showed text twice ({head!r})",

@@ -47,6 +47,7 @@ with httpx.Client(timeout=httpx.Timeout(60.0, connect=5.0)) as client:
                 stop_reason = data["delta"]["stop_reason"]
             elif kind == "message_stop":
                 finished = True
+                break  # whole: a drop after this loses nothing
             elif kind == "error":  # inside a 200 stream
                 error = data["error"]
                 sys.exit(f"\n{error['type']}: {error['message']}")

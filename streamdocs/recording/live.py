@@ -179,6 +179,9 @@ def _pytest(args: list[str], env: dict[str, str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m streamdocs.recording.live")
     parser.add_argument("--report", type=Path, help="also write the Markdown report here")
+    parser.add_argument(
+        "--sample", action="append", default=[], help="only this sample's runs (repeatable)"
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("ANTHROPIC_API_KEY"):
         print(SKIP_MESSAGE)
@@ -186,9 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     cassettes = ROOT / "cassettes"
     before = shapes_of(cassettes)
     env = dict(os.environ)
-    outcome = {"record": _pytest(["--record-mode=rewrite"], env)}
+    only = [f"--sample={name}" for name in args.sample]
+    outcome = {"record": _pytest(["--record-mode=rewrite", *only], env)}
     if outcome["record"] == 0:
-        outcome["replay"] = _pytest([], {k: v for k, v in env.items() if k != "ANTHROPIC_API_KEY"})
+        without_key = {k: v for k, v in env.items() if k != "ANTHROPIC_API_KEY"}
+        outcome["replay"] = _pytest(only, without_key)
     text = report(before, shapes_of(cassettes), env.get("RECORD_MODEL"), outcome)
     print(text)
     if args.report:

@@ -346,17 +346,23 @@ def generate(sample: matrix.Sample, likeliest: bool = True, seed: int = SEED) ->
     ]
 
 
+@functools.cache
+def _generated(name: str) -> tuple[dict[str, Variant], matrix.Sample]:
+    """Every variant the rules give sample `name`, by spec (`make fuzz` reads many)."""
+    sample = next((s for s in matrix.samples() if s.name == name), None)
+    if sample is None:
+        raise ValueError(f"no sample named {name!r} sends a request")
+    return {v.spec: v for v in generate(sample, likeliest=False)}, sample
+
+
 def from_spec(spec: str) -> Variant:
     """The variant a `Variant.spec` line names: one the rules generate, or the same kind of
     break at any offset of any of the recording's answers (what `make fuzz` draws)."""
     name, _, rest = spec.partition("@") if "@" in spec else spec.partition(":")
-    sample = next((s for s in matrix.samples() if s.name == name.split(":")[0]), None)
-    if sample is None:
-        raise ValueError(f"no sample named {name.split(':')[0]!r} sends a request")
-    known = {v.spec: v for v in generate(sample, likeliest=False)}
+    known, sample = _generated(name.split(":")[0])
     if spec in known:
         return known[spec]
-    match = re.fullmatch(r"[\w]+@(\d+):(cut|stall)=(\w+)(:clean)?", spec)
+    match = re.fullmatch(r"[\w/]+@(\d+):(cut|stall)=(\w+)(:clean)?", spec)
     if match is None:
         raise ValueError(f"not a variant of {sample.name}: {spec!r}")
     request, kind, at, clean = int(match[1]), match[2], match[3], bool(match[4])

@@ -2,13 +2,16 @@
 cancellation leaves the `async with` block, which closes the response."""
 
 import asyncio
+import sys
 
 import anthropic
 
 STOP_AFTER = 200  # characters; a stand-in for the reader pressing Stop
 
 
-async def tell(client: anthropic.AsyncAnthropic, shown: list[str]) -> str:
+async def tell(
+    client: anthropic.AsyncAnthropic, shown: list[str]
+) -> str | None:
     async with client.messages.stream(
         model="claude-sonnet-5-5",
         max_tokens=1024,
@@ -20,10 +23,10 @@ async def tell(client: anthropic.AsyncAnthropic, shown: list[str]) -> str:
             shown.append(text)
             print(text, end="", flush=True)
         message = await stream.get_final_message()
-    return str(message.stop_reason)
+    return message.stop_reason
 
 
-async def main() -> None:
+async def main() -> int:
     async with anthropic.AsyncAnthropic() as client:
         shown: list[str] = []
         task = asyncio.create_task(tell(client, shown))
@@ -34,8 +37,12 @@ async def main() -> None:
             stop_reason = await task
         except asyncio.CancelledError:
             print(f"\n[stopped after {len(''.join(shown))} characters]")
-        else:
-            print(f"\n[the answer ended first: stop_reason {stop_reason}]")
+            return 0
+    if stop_reason is None:  # no message_delta: the body ended early
+        print("\nThe stream ended early: the answer is incomplete.")
+        return 1
+    print(f"\n[the answer ended first: stop_reason {stop_reason}]")
+    return 0
 
 
-asyncio.run(main())
+sys.exit(asyncio.run(main()))

@@ -17,10 +17,13 @@ try:
     )
 except TypeError:  # the SDK found no credential at all
     sys.exit("No credentials found: set ANTHROPIC_API_KEY (see Setup).")
-except anthropic.CredentialsError as err:  # named, but unusable
-    sys.exit(f"Your credentials could not be loaded: {err}")
+except (
+    anthropic.CredentialsError,  # a profile or token file, unusable
+    anthropic.WorkloadIdentityError,  # a token exchange, refused
+) as err:
+    sys.exit(f"Your credentials could not be used: {err}")
 except anthropic.AuthenticationError:
-    sys.exit("The API rejected your key: check it in the Claude Console.")
+    sys.exit("The API refused your credentials: check them in the Console.")
 
 print(
     f"Your credentials work: {message.model} answered "

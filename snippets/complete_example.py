@@ -55,6 +55,11 @@ def main() -> int:
         # broke or stalled mid-stream (APITimeoutError is a subclass).
         if message is None:  # after message_stop, the answer is whole
             return fail(str(err), received)
+    except UnicodeDecodeError:
+        # The body ended cleanly inside a character: the SDK raises this
+        # one as it is, unwrapped.
+        if message is None:
+            return fail("the stream ended inside a character", received)
 
     if message is None:
         # The body ended without message_stop (a proxy closed it): the SDK

@@ -3,6 +3,8 @@
 curl https://api.anthropic.com/v1/messages \
   --no-buffer \
   --silent \
+  --show-error \
+  --fail-with-body \
   --header "x-api-key: $ANTHROPIC_API_KEY" \
   --header "anthropic-version: 2026-10-21" \
   --header "content-type: application/json" \

@@ -1,5 +1,6 @@
 """Measure a stream: time to first text, and output tokens per second."""
 
+import sys
 import time
 
 import anthropic
@@ -25,6 +26,8 @@ if first is None:
     print("no text arrived")
 else:
     print(f"time to first text: {first - start:.2f} s")
+if message.stop_reason is None:  # no message_delta: no final count
+    sys.exit("The stream ended early: no output count to measure.")
 # output_tokens counts every token the model wrote, thinking included, and
 # the stream gives no count per fragment: the one exact rate is over the
 # whole request, the wait for the first text included.

@@ -30,9 +30,12 @@ for question in ["Can I keep a cat?", "Who pays for repairs?"]:
             print(text, end="", flush=True)
         message = stream.get_final_message()
     usage = message.usage
+    # Without message_delta (the stream ended early) the output count is
+    # message_start's starting count, not the answer's.
+    output = usage.output_tokens if message.stop_reason else "unknown"
     print(
         f"\n[{message.stop_reason}] input={usage.input_tokens} "
         f"cache write={usage.cache_creation_input_tokens} "
         f"cache read={usage.cache_read_input_tokens} "
-        f"output={usage.output_tokens}\n"
+        f"output={output}\n"
     )

@@ -9,8 +9,11 @@ import httpx
 from httpx_sse import connect_sse
 
 url = os.environ.get("ANTHROPIC_BASE_URL", "https://api.anthropic.com")
+key = os.environ.get("ANTHROPIC_API_KEY")
+if not key:  # tokens, profiles and the rest are the SDK's to find
+    sys.exit("Set ANTHROPIC_API_KEY: the only credential read here.")
 headers = {
-    "x-api-key": os.environ["ANTHROPIC_API_KEY"],
+    "x-api-key": key,
     "anthropic-version": "2026-10-21",
     "content-type": "application/json",
 }

@@ -31,7 +31,9 @@ HERE = Path(__file__).parent
 # One token per user, issued by you: RELAY_TOKENS="alice:<token>,..."
 USERS = {}
 for entry in os.environ["RELAY_TOKENS"].split(","):
-    user, token = entry.split(":", 1)
+    user, _, token = entry.partition(":")
+    if not user or not token:  # an empty token would let anyone in
+        raise SystemExit(f"RELAY_TOKENS: {entry!r} is not user:token")
     USERS[token] = user
 
 # A stall ends in an error event after 60 s of silence, before a

@@ -44,6 +44,7 @@ KEEP = 600  # seconds an answer stays in Redis after its last event
 BEAT = 0.5  # seconds between the owner's checks and heartbeats
 OWNER_TTL = 5  # no heartbeat for this long: the owning worker is gone
 SEEN = 3  # seconds a reader's mark lasts (it renews it every BEAT)
+PATIENCE = 30  # seconds a reader waits for Redis to answer again
 # Nobody reading for this long: cancel the request to the API.
 GRACE = float(os.environ.get("RELAY_GRACE_SECONDS", "30"))
 WORKER = os.environ.get(
@@ -64,7 +65,9 @@ HERE = Path(__file__).parent
 # One token per user, issued by you: RELAY_TOKENS="alice:<token>,..."
 USERS = {}
 for entry in os.environ["RELAY_TOKENS"].split(","):
-    user, token = entry.split(":", 1)
+    user, _, token = entry.partition(":")
+    if not user or not token:  # an empty token would let anyone in
+        raise SystemExit(f"RELAY_TOKENS: {entry!r} is not user:token")
     USERS[token] = user
 
 log = logging.getLogger("relay")
@@ -236,16 +239,17 @@ class Answer:
 
     async def finish(self) -> None:
         """Store what Redis has not taken yet (trying for KEEP seconds)."""
-        for _ in range(KEEP):
-            if await self.flush():
+        # By the clock: a try that gets no answer takes seconds itself.
+        give_up = time.monotonic() + KEEP
+        while not await self.flush():
+            if time.monotonic() > give_up:
+                log.error(
+                    "%s: lost %d events: Redis unreachable",
+                    self.id,
+                    len(self.pending),
+                )
                 break
             await asyncio.sleep(1)
-        else:
-            log.error(
-                "%s: lost %d events: Redis unreachable",
-                self.id,
-                len(self.pending),
-            )
         try:
             await store.zrem(f"running:{self.user}", self.id)
         except RedisError:
@@ -254,7 +258,7 @@ class Answer:
     async def events(self, after: str, request: Request):
         """Every event after id `after` as SSE: what is stored, then the
         live tail, from whichever worker fetches the answer."""
-        failures, marked = 0, 0.0
+        down_since, marked = None, 0.0  # when Redis stopped answering
         while not await request.is_disconnected():
             try:
                 if time.monotonic() - marked > BEAT:
@@ -268,18 +272,18 @@ class Answer:
                     if await store.exists(f"{self.key}:owner"):
                         continue  # the owner is alive; nothing new yet
                     found = await store.xread({self.key: after})
-                failures = 0
+                down_since = None
             except RedisError as err:
-                failures += 1
-                if failures < 30:
+                down_since = down_since or time.monotonic()
+                if time.monotonic() - down_since < PATIENCE:
                     await asyncio.sleep(1)
                     continue
                 log.error("%s: reader gives up: %s", self.id, err)
                 found = []
             if not found:
                 # No event will come: the worker fetching it is gone, or
-                # Redis has been unreachable for 30 s.
-                yield sse(None, "error", LOST if failures == 0 else DOWN)
+                # Redis has been unreachable for PATIENCE seconds.
+                yield sse(None, "error", DOWN if down_since else LOST)
                 return
             for entry_id, fields in found[0][1]:
                 after = entry_id

@@ -1,6 +1,8 @@
 """Rate limits before the stream starts are retried by the SDK; set how
 many times."""
 
+import sys
+
 import anthropic
 
 client = anthropic.Anthropic(max_retries=4)  # the default is 2
@@ -22,4 +24,4 @@ try:
 except anthropic.RateLimitError as err:
     # Raised once the retries were rate limited too, or at once if the API
     # answered `x-should-retry: false`.
-    print(f"Rate limited; try again later (request id {err.request_id})")
+    sys.exit(f"Rate limited; try again later (request id {err.request_id})")

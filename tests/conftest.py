@@ -31,22 +31,12 @@ def pytest_addoption(parser):
     )
 
 
-def _sample_of(item) -> str | None:
-    """The sample a test runs: its `case`, its matrix `sample`, or its cassette's name."""
-    params = getattr(item, "callspec", None) and item.callspec.params
-    for key in ("case", "sample"):
-        if params and key in params:
-            return params[key].name
-    marker = item.get_closest_marker("default_cassette")
-    return marker.args[0] if marker else None
-
-
 def pytest_collection_modifyitems(config, items):
     """`--sample NAME`: only that sample's runs (a case named NAME_x belongs to it too).
     Recording live, a case that forces an emulator scenario keeps its cassette (skipped at
     collection, before pytest-recording's rewrite mode empties the cassette)."""
     if names := config.getoption("--sample"):
-        keep = [i for i in items if (s := _sample_of(i)) and cases.of_sample(s, names)]
+        keep = [i for i in items if cases.item_of_sample(i, names)]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
     if config.getoption("--record-mode") == "none" or not os.environ.get("ANTHROPIC_API_KEY"):
@@ -158,23 +148,11 @@ def zensical_site(tmp_path_factory):
     return root / "site"
 
 
-class LiveRuns:
-    """The emulator (HTTPS too, for curl) and the worker pool that run many samples at
-    once, each routed to a case of its own (streamdocs/samples/pool.py)."""
-
-    def __init__(self, emulator, workers, ca_file: str) -> None:
-        self.emulator, self.pool = emulator, workers
-        self.curl = (emulator.tls_port, ca_file)
-
-
 @pytest.fixture(scope="session")
 def live_runs(tmp_path_factory):
     """One per process: the answer matrix and the generated faults share it (both are in
     the xdist group "live-runs", so one worker runs them, the other the rest)."""
-    from streamdocs.emulator import Emulator
-    from streamdocs.loopback import api_certificate
     from streamdocs.samples import pool
 
-    context, ca_file = api_certificate(tmp_path_factory.mktemp("tls"))
-    with Emulator(tls=context) as emulator, pool.Pool(pool.size()) as workers:
-        yield LiveRuns(emulator, workers, ca_file)
+    with pool.live_runs(tmp_path_factory.mktemp("tls")) as runs:
+        yield runs

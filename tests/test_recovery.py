@@ -30,9 +30,9 @@ def full_text() -> str:
 
 
 def break_points() -> list[int]:
-    """After every delta but the last: each place a real stream can break."""
+    """After every delta, the last too: each place a real stream can break (C12)."""
     sizes = [len(piece) for piece in wire.split_words(full_text())]
-    return list(itertools.accumulate(sizes))[:-1]
+    return list(itertools.accumulate(sizes))
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,8 @@ def run(emulator, emulator_env, monkeypatch):
 
 def test_there_are_enough_break_points():
     assert len(break_points()) >= 20
+    # the page says "after every one of the answer's deltas": the last one too (C12)
+    assert break_points()[-1] == len(full_text())
 
 
 @pytest.mark.parametrize("model", MODELS)

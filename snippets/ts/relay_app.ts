@@ -103,8 +103,8 @@ async function relay(message: string, res: ServerResponse): Promise<void> {
     system: SYSTEM,
     messages: [{ role: "user", content: message }],
   });
-  // The browser went away: abort the request to the API, which stops
-  // generating, and you stop paying.
+  // The browser went away: abort the request to the API. (Whether the API
+  // then stops generating, and billing, is not documented by Anthropic.)
   res.on("close", () => stream.abort());
   const send = (event: string, data: object) => {
     if (!res.destroyed) res.write(sse(event, data));

@@ -33,6 +33,10 @@ for await (const event of stream) {
 console.log(received);
 if (stopped) {
   console.log(`\n[stopped after ${received.length} characters]`);
+} else if (stopReason === null) {
+  // No message_delta: the body ended early, a cut answer, not a stop.
+  console.error("\nThe stream ended early: the answer is incomplete.");
+  process.exitCode = 1;
 } else {
   console.log(`\n[the answer ended first: stop_reason ${stopReason}]`);
 }

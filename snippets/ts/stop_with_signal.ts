@@ -32,7 +32,7 @@ try {
   );
 } catch (err) {
   if (!(err instanceof Anthropic.APIUserAbortError)) throw err;
-  // The request was aborted: no more tokens are read or billed for.
+  // The request was aborted: no more tokens are read.
   console.log(received);
   console.log(`\n[stopped after ${received.length} characters]`);
 }

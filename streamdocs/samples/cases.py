@@ -177,3 +177,13 @@ def of_sample(case: str, names: list[str]) -> bool:
     else:
         stems = {case, case.removeprefix("ts/")}
     return case in names or bool(stems & set(names))
+
+
+def item_of_sample(item: Any, names: list[str]) -> bool:
+    """Whether a collected pytest item runs one of the samples named (`--sample`): its
+    `case`, its matrix `sample`, or its cassette's name says which sample it runs."""
+    params = getattr(item, "callspec", None) and item.callspec.params
+    sample = next((params[k].name for k in ("case", "sample") if params and k in params), None)
+    if sample is None and (marker := item.get_closest_marker("default_cassette")):
+        sample = marker.args[0]
+    return sample is not None and of_sample(sample, names)

@@ -157,7 +157,8 @@ def _spec(name: str, request: int, kind: str, offset: int) -> str:
 def _replay(spec: str, judged) -> int:
     variant = variants.from_spec(spec)
     problems = judged([variant])[0]
-    print(f"{variant.name}: " + ("passed" if not problems else "failed"))
+    where = f"{variant.sample.name} under {variant.label}"
+    print(f"{where}: " + ("passed" if not problems else "failed"))
     for problem in problems:
         print(problem)
     return 1 if problems else 0

@@ -215,3 +215,23 @@ def _node_job(job: Job, homes: contextlib.ExitStack) -> dict[str, Any]:
 def size() -> int:
     """Workers per pool: cases mostly wait, so more than cores (FAULT_WORKERS overrides)."""
     return int(os.environ.get("FAULT_WORKERS", "12"))
+
+
+@dataclass
+class LiveRuns:
+    """The emulator (HTTPS too, for curl) and the worker pool that run many samples at
+    once, each routed to a case of its own."""
+
+    emulator: Any
+    pool: Pool
+    curl: tuple[int, str]  # the emulator's HTTPS port and the CA file curl trusts
+
+
+@contextlib.contextmanager
+def live_runs(tls_dir: Path):
+    from streamdocs.emulator import Emulator
+    from streamdocs.loopback import api_certificate
+
+    context, ca_file = api_certificate(tls_dir)
+    with Emulator(tls=context) as emulator, Pool(size()) as workers:
+        yield LiveRuns(emulator, workers, (emulator.tls_port, ca_file))

@@ -225,7 +225,9 @@ def models(
     sample: matrix.Sample, likeliest: bool, rng: random.Random, streams: bool = True
 ) -> list[Variant]:
     ids = sorted(SDK_MODELS)
-    named = (rng.sample(ids, k=3) if likeliest else ids) if streams else []
+    # the answer names a model the sample did not ask for (its own is the recording)
+    others = [model for model in ids if model != sample.request.get("model")]
+    named = (rng.sample(others, k=3) if likeliest else others) if streams else []
     body = recorded_body(sample.name)
     found = [
         Variant(sample, "model", f"the answer names model {model}", Fault(body, model=model))

@@ -142,6 +142,10 @@ WRONG_DOCSTRINGS = {
     "All of the accumulated citations": "CitationEvent.snapshot",
     # an `error` event in a 200 stream raises it too (tests/sdk_claims/test_mid_stream_errors)
     "Raised when an API response has a status code of 4xx or 5xx": "APIStatusError",
+    # per thinking block, like TextEvent's (truth read 4, D5: tests/sdk_claims)
+    "The accumulated thinking so far": "ThinkingEvent.snapshot",
+    # a `user_oauth` profile's refresh raises it too (truth read 4, D3: tests/sdk_claims)
+    "Raised when the OIDC token exchange (`POST /v1/oauth/token`) fails": "WorkloadIdentityError",
 }
 
 

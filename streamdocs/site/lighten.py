@@ -12,8 +12,9 @@ Run by the post-build step (postbuild.py) on a built site:
   minified (rjsmin) into NAME.HASH.min.js and pages point to those; inline
   scripts are minified in place.
 
-The theme's original files stay in the site, unlinked (tests/browser compares
-the purged stylesheet with them).
+The theme's original files stay in the site, unlinked. tests/browser checks
+that every class, id, element and attribute a page has at run time, after the
+reader's clicks, is one the purge kept rules for (names_used).
 """
 
 from __future__ import annotations
@@ -76,22 +77,39 @@ def _rebased(css: str, source: str, target: str) -> str:
     return CSS_URL.sub(rebase, css)
 
 
-def lighten(site: Path) -> Lightened:
-    pages = {page: page.read_text(encoding="utf-8") for page in sorted(site.rglob("*.html"))}
-
-    # Scripts first: the stylesheet keeps what they name, minified or not.
+def _scripts(site: Path, pages: dict[Path, str]) -> dict[str, str]:
+    """Every local script the pages load or name (site.js names search.js), by path."""
     scripts: dict[str, str] = {}
     for page, html in pages.items():
         for _, url, _ in JS_REFERENCE.findall(html):
             path = _local(page, site, url)
             if path and path not in scripts:
                 scripts[path] = (site / path).read_text(encoding="utf-8")
+    return scripts
+
+
+def _names(pages: dict[Path, str], scripts: dict[str, str]) -> set[str]:
+    inline = [code for html in pages.values() for _, code, _ in INLINE_SCRIPT.findall(html)]
+    return purge.names_in(pages.values(), [*scripts.values(), *inline])
+
+
+def names_used(site: Path) -> set[str]:
+    """What a lightened site's pages and scripts name: the purge kept every rule that
+    needs only these (tests/browser checks a page names nothing else at run time)."""
+    pages = {page: page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
+    return _names(pages, _scripts(site, pages))
+
+
+def lighten(site: Path) -> Lightened:
+    pages = {page: page.read_text(encoding="utf-8") for page in sorted(site.rglob("*.html"))}
+
+    # Scripts first, minified: their words are the names the stylesheet keeps, read
+    # without their comments (which name features they do not use).
+    scripts = _scripts(site, pages)
     minified = {
         path: rjsmin.jsmin(code) for path, code in scripts.items() if not path.endswith(".min.js")
     }
-    inline = [code for html in pages.values() for _, code, _ in INLINE_SCRIPT.findall(html)]
-    # Read without their comments, which name features they do not use.
-    names = purge.names_in(pages.values(), [*{**scripts, **minified}.values(), *inline])
+    names = _names(pages, {**scripts, **minified})
 
     # Every page's stylesheets, in the order pages link them.
     order: list[str] = []

@@ -45,21 +45,32 @@ class Lightened:
     pages: int
 
 
-def _local(page: Path, site: Path, url: str) -> str | None:
-    """A page's reference as a path relative to the site, or None if not a local file."""
-    if re.match(r"^[a-z][\w+.-]*:|^//|^/", url):
+def _local(page: Path, site: Path, url: str, base: str = "/") -> str | None:
+    """A page's reference as a path relative to the site, or None if not a local file.
+    The 404 page's references start at the site's root (`base`, site_url's path): it is
+    served at any depth."""
+    if re.match(r"^[a-z][\w+.-]*:|^//", url):
         return None
-    path = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), url))
+    if url.startswith("/"):
+        if not url.startswith(base):
+            return None
+        path = posixpath.normpath(url[len(base) :])
+    else:
+        path = posixpath.normpath(posixpath.join(page.parent.relative_to(site).as_posix(), url))
     return path if (site / path).is_file() else None
 
 
-def _relative(page: Path, site: Path, target: str) -> str:
+def _href(page: Path, site: Path, target: str, like: str, base: str = "/") -> str:
+    """How `page` names `target`, from the root if it named the file it replaces so."""
+    if like.startswith("/"):
+        return base + target
     return posixpath.relpath(target, page.parent.relative_to(site).as_posix())
 
 
 def _fingerprint(site: Path, stem: str, text: str, suffix: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     path = f"{stem}.{digest}{suffix}"
+    (site / path).parent.mkdir(parents=True, exist_ok=True)
     (site / path).write_text(text, encoding="utf-8")
     return path
 
@@ -77,12 +88,12 @@ def _rebased(css: str, source: str, target: str) -> str:
     return CSS_URL.sub(rebase, css)
 
 
-def _scripts(site: Path, pages: dict[Path, str]) -> dict[str, str]:
+def _scripts(site: Path, pages: dict[Path, str], base: str) -> dict[str, str]:
     """Every local script the pages load or name (site.js names search.js), by path."""
     scripts: dict[str, str] = {}
     for page, html in pages.items():
         for _, url, _ in JS_REFERENCE.findall(html):
-            path = _local(page, site, url)
+            path = _local(page, site, url, base)
             if path and path not in scripts:
                 scripts[path] = (site / path).read_text(encoding="utf-8")
     return scripts
@@ -93,19 +104,20 @@ def _names(pages: dict[Path, str], scripts: dict[str, str]) -> set[str]:
     return purge.names_in(pages.values(), [*scripts.values(), *inline])
 
 
-def names_used(site: Path) -> set[str]:
+def names_used(site: Path, base: str = "/") -> set[str]:
     """What a lightened site's pages and scripts name: the purge kept every rule that
     needs only these (tests/browser checks a page names nothing else at run time)."""
     pages = {page: page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
-    return _names(pages, _scripts(site, pages))
+    return _names(pages, _scripts(site, pages, base))
 
 
-def lighten(site: Path) -> Lightened:
+def lighten(site: Path, base: str = "/") -> Lightened:
+    """Lighten every page of the built `site`, served at `base` (site_url's path)."""
     pages = {page: page.read_text(encoding="utf-8") for page in sorted(site.rglob("*.html"))}
 
     # Scripts first, minified: their words are the names the stylesheet keeps, read
     # without their comments (which name features they do not use).
-    scripts = _scripts(site, pages)
+    scripts = _scripts(site, pages, base)
     minified = {
         path: rjsmin.jsmin(code) for path, code in scripts.items() if not path.endswith(".min.js")
     }
@@ -116,7 +128,7 @@ def lighten(site: Path) -> Lightened:
     for page, html in pages.items():
         previous = -1
         for url in STYLESHEET.findall(html):
-            path = _local(page, site, url)
+            path = _local(page, site, url, base)
             if path is None:
                 continue
             if path not in order:
@@ -136,13 +148,13 @@ def lighten(site: Path) -> Lightened:
     }
 
     for page, html in pages.items():
-        html = _link_merged(page, site, html, merged)
+        html = _link_merged(page, site, html, merged, base)
 
         def script(match: re.Match, page=page) -> str:
-            path = _local(page, site, match[2])
+            path = _local(page, site, match[2], base)
             if path not in renamed:
                 return match[0]
-            return match[1] + _relative(page, site, renamed[path]) + match[3]
+            return match[1] + _href(page, site, renamed[path], match[2], base) + match[3]
 
         html = JS_REFERENCE.sub(script, html)
         html = INLINE_SCRIPT.sub(lambda m: m[1] + rjsmin.jsmin(m[2]).strip() + m[3], html)
@@ -150,7 +162,7 @@ def lighten(site: Path) -> Lightened:
     return Lightened(merged, renamed, len(pages))
 
 
-def _link_merged(page: Path, site: Path, html: str, merged: str | None) -> str:
+def _link_merged(page: Path, site: Path, html: str, merged: str | None, base: str) -> str:
     """The page's local stylesheet links replaced by one link to the merged file."""
     if merged is None:
         return html
@@ -158,12 +170,13 @@ def _link_merged(page: Path, site: Path, html: str, merged: str | None) -> str:
 
     def replace(match: re.Match) -> str:
         nonlocal placed
-        if _local(page, site, match[1]) is None:
+        if _local(page, site, match[1], base) is None:
             return match[0]
         if placed:
             return ""
         placed = True
         indent = match[0][: len(match[0]) - len(match[0].lstrip())]
-        return f'{indent}<link rel="stylesheet" href="{_relative(page, site, merged)}">\n'
+        href = _href(page, site, merged, match[1], base)
+        return f'{indent}<link rel="stylesheet" href="{href}">\n'
 
     return STYLESHEET.sub(replace, html)

@@ -24,6 +24,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markdown
 import yaml
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.site_dir}: no built site here (build first)", file=sys.stderr)
         return 1
     write_llms_txt(config, args.config_file.resolve().parent, args.site_dir)
-    lighten.lighten(args.site_dir)
+    lighten.lighten(args.site_dir, urlsplit(config.get("site_url") or "/").path or "/")
     return 0
 
 

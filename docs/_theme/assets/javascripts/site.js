@@ -334,10 +334,11 @@
   tablet.addEventListener("change", schedule);
   new ResizeObserver(function () { measure(); schedule(); }).observe(document.body);
 
-  // A block that scrolls sideways must take keyboard focus to be scrolled
-  // (axe: scrollable-region-focusable). Read every width first, then write.
+  // A block that scrolls sideways (code, a wide table, a phone's row of tabs) must
+  // take keyboard focus to be scrolled (axe: scrollable-region-focusable). Read every
+  // width first, then write.
   function focusable() {
-    var blocks = codes.concat($$(".md-typeset__scrollwrap", content));
+    var blocks = codes.concat($$(".md-typeset__scrollwrap, .tabbed-labels", content));
     blocks.map(function (block) { return block.scrollWidth > block.clientWidth; })
       .forEach(function (scrolls, i) {
         if (scrolls) blocks[i].setAttribute("tabindex", "0");

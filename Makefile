@@ -17,7 +17,7 @@ TS_READY := snippets/ts/node_modules/.package-lock.json
 # naming the command. INSTALL_TOOLS=no turns installing off.
 TOOLS := chromium libatomic curl nginx redis
 
-.PHONY: help serve demo demo-scale build zensical test tools lint record record-live outputs fuzz bench lock lock-ts clean audit screenshots
+.PHONY: help serve demo demo-scale build zensical test tools lint record record-live outputs fuzz bench lock lock-ts clean audit screenshots wheel
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -91,6 +91,11 @@ outputs: $(ENV_READY) $(TS_READY) ## Rewrite snippets/output/*.txt from the cass
 fuzz: $(ENV_READY) $(TS_READY) ## Every generated fault, then a random search (REPLAY=SPEC reruns one failure)
 	$(BIN)/python -m streamdocs.samples.fuzz $(FUZZ_ARGS) $(if $(REPLAY),--replay '$(REPLAY)')
 
+# The emulator kit (docs/testing.md): the emulator, its breaks, a pytest plugin and a
+# command, as one wheel built from kit/pyproject.toml with the backend the lock pins.
+wheel: $(ENV_READY) ## Build the emulator kit's wheel into dist/ (for readers' own tests; published nowhere)
+	$(BIN)/python -m streamdocs.wheelhouse dist
+
 bench: $(ENV_READY) $(TS_READY) ## Print timing figures (setup, suite, per sample, build)
 	$(BIN)/python -m streamdocs.bench
 
@@ -124,4 +129,4 @@ lock-ts: $(TS_READY) ## Move @anthropic-ai/sdk in snippets/ts/package-lock.json 
 	$(BIN)/python -m streamdocs.node upgrade @anthropic-ai/sdk
 
 clean: ## Remove the environment and build output
-	rm -rf $(VENV) site site-zensical .cache .pytest_cache
+	rm -rf $(VENV) site site-zensical .cache .pytest_cache dist

@@ -18,7 +18,6 @@ import ssl
 import threading
 from typing import Any
 
-import uvicorn
 from aiohttp import web
 
 HOST = "127.0.0.1"
@@ -129,6 +128,8 @@ class AppServer:
     """An ASGI app under uvicorn on 127.0.0.1, in a background thread; port 0: a free one."""
 
     def __init__(self, app: Any, port: int = 0) -> None:
+        import uvicorn  # here: the emulator kit ships this module, and no uvicorn
+
         self.socket = socket.socket()
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind((HOST, port))

@@ -31,10 +31,20 @@ def pytest_addoption(parser):
     )
 
 
+# Tests that share a costly fixture run on one xdist worker, so it is made once (each
+# worker would make its own); each group is still spread against the rest.
+SHARED_FIXTURE_GROUPS = {"built_site": "site", "zensical_site": "site", "scratch_run": "scratch"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist names each item's group
 def pytest_collection_modifyitems(config, items):
     """`--sample NAME`: only that sample's runs (a case named NAME_x belongs to it too).
     Recording live, a case that forces an emulator scenario keeps its cassette (skipped at
     collection, before pytest-recording's rewrite mode empties the cassette)."""
+    for item in items:
+        groups = {SHARED_FIXTURE_GROUPS.get(name) for name in item.fixturenames} - {None}
+        if len(groups) == 1 and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(groups.pop()))
     if names := config.getoption("--sample"):
         keep = [i for i in items if cases.item_of_sample(i, names)]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])

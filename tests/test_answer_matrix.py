@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from streamdocs.emulator.fit import compatible
 from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.emulator.variants import Fault
 from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
 from streamdocs.samples import matrix, pool, runner
-from streamdocs.samples.cases import SPECIAL, Case, typescript_samples
+from streamdocs.samples.cases import NAMED_TESTS, SPECIAL, Case, typescript_samples
 from streamdocs.site.tables import tables
 
 SAMPLES = matrix.samples(typescript=True)
@@ -28,7 +29,7 @@ CELLS = [
     pytest.param(sample, name, id=f"{sample.name}-{name}")
     for sample in SAMPLES
     for name, shape in SHAPES.items()
-    if matrix.compatible(shape, sample.request)
+    if compatible(shape, sample.request)
 ]
 PAGE = ANSWER_MATRIX
 START, END = "<!-- matrix:start -->", "<!-- matrix:end -->"
@@ -136,7 +137,7 @@ def test_the_page_says_which_read_timeouts_the_runs_use():
     fast = f"{sdk_internals.FAST_READ_TIMEOUT:g} s"
     default = f"{sdk_internals.DEFAULT_TIMEOUT.read:g} s"
     assert f"gets a read timeout of {fast} here, not the SDK's {default}" in text
-    for path in sorted(SNIPPETS.glob("*.py")):
+    for path in sorted({s.path for s in SAMPLES if s.path.suffix == ".py"}):
         # Timeout(ALL, read=READ, ...): the read timeout is READ if given, else ALL
         for call in re.findall(r"Timeout\(\s*[\d.]+[^)]*\)", path.read_text()):
             read = re.search(r"read=([\d.]+)", call) or re.search(r"\(\s*([\d.]+)", call)
@@ -147,7 +148,9 @@ def test_the_page_says_which_read_timeouts_the_runs_use():
 def test_every_sample_that_sends_a_request_is_in_the_matrix():
     in_matrix = {p.values[0].name for p in CELLS}
     silent = {name for name, case in SPECIAL.items() if not case.uses_api}
-    snippets = {p.stem for p in SNIPPETS.iterdir() if p.suffix in (".py", ".sh")}
+    # a .py file named in NAMED_TESTS is no script (a reader's test file)
+    scripts = [p for p in SNIPPETS.glob("*.py") if p.name not in NAMED_TESTS]
+    snippets = {p.stem for p in [*scripts, *SNIPPETS.glob("*.sh")]}
     snippets |= {f"ts/{p.stem}" for p in typescript_samples()}
     assert in_matrix == snippets - silent, (
         f"samples outside the matrix: {sorted(snippets - silent - in_matrix)} "
@@ -182,7 +185,7 @@ def test_a_sample_that_assumes_the_tool_is_called_fails_by_name(run_cells, tmp_p
         "messages": [{"role": "user", "content": "Weather in Paris?"}],
     }
     sample = matrix.Sample(snippet, request)
-    assert matrix.compatible(SHAPES["tools_text_only"], request)
+    assert compatible(SHAPES["tools_text_only"], request)
     called, text_only = run_cells([(sample, "tool_use"), (sample, "tools_text_only")])
     assert not matrix.verdict(
         sample, "tool_use", matrix.facts(SHAPES["tool_use"], request), called, False

@@ -9,6 +9,7 @@ import re
 
 from streamdocs.emulator import Emulator, client
 from streamdocs.emulator.scenarios import load_scenario
+from streamdocs.emulator.variants import event_ends
 from streamdocs.samples import fuzz, matrix, variants
 from streamdocs.sse import json_events
 
@@ -35,7 +36,7 @@ def test_the_search_shrinks_to_the_smallest_failing_break_and_says_how_to_replay
 
 def test_a_kept_failure_is_a_shape_that_breaks_after_the_same_events(tmp_path, monkeypatch):
     body = variants.recorded_body("text_stream")
-    ends = variants.event_ends(body)
+    ends = event_ends(body)
     cut = ends[5] + 9  # nine bytes into the seventh event
     variant = variants.from_spec(f"text_stream@0:cut={cut}")
     monkeypatch.setattr(fuzz, "SHAPE_DIR", tmp_path)

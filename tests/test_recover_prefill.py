@@ -35,7 +35,7 @@ def test_the_sample_asks_for_a_prefill_exactly_where_the_table_allows_one(sample
     listed = prefill_models(path)
     wrong = {
         model: models.facts(model).prefill
-        for model in sorted(models.SDK_MODELS - set(DEPRECATED_MODELS))
+        for model in sorted(set(models.known()) - set(DEPRECATED_MODELS))
         if model.startswith(listed) != models.facts(model).prefill
     }
     assert not wrong, (
@@ -44,7 +44,7 @@ def test_the_sample_asks_for_a_prefill_exactly_where_the_table_allows_one(sample
     )
     left_out = {
         models.facts(m).name
-        for m in models.SDK_MODELS & set(DEPRECATED_MODELS)
+        for m in set(models.known()) & set(DEPRECATED_MODELS)
         if models.facts(m).prefill
     }
     for name in sorted(left_out):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from streamdocs.markdown import sdk_facts, versions
+from streamdocs.markdown import kit, sdk_facts, versions
 from streamdocs.paths import DOCS, ROOT, page_url
 from streamdocs.site import build as site
 from streamdocs.site import zensical as build_zensical
@@ -69,7 +69,7 @@ def _placeholders() -> dict[str, list[tuple[str, str]]]:
             continue
         built = page_url(source) + "index.html"
         text = source.read_text(encoding="utf-8")
-        for kind, module in (("sdk-facts", sdk_facts), ("versions", versions)):
+        for kind, module in (("sdk-facts", sdk_facts), ("versions", versions), ("kit", kit)):
             for name in module.PLACEHOLDER.findall(text):
                 found.setdefault(built, []).append((kind, module.VALUES[name]()))
     return found
@@ -111,7 +111,7 @@ def differences(mkdocs: Path, zensical: Path) -> tuple[dict[str, list[str]], dic
             if bool(mark.search(a)) != bool(mark.search(b)):
                 found.setdefault("theme", []).append(f"{page}: {what}")
         for text, generator in ((a, "MkDocs"), (b, "Zensical")):
-            if re.search(r"(<|&lt;)!-- (md|sdk|version):", text):
+            if re.search(r"(<|&lt;)!-- (md|sdk|version|kit):", text):
                 found.setdefault("placeholder left", []).append(f"{generator}: {page}")
     return found, seen
 

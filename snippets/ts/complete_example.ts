@@ -37,22 +37,49 @@ function rootCause(err: Error): string {
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : "";
 }
 
+// Why the stream failed. `connected`: the response's headers had arrived.
+function explain(err: unknown, connected: boolean): string {
+  if (err instanceof Anthropic.APIUserAbortError) {
+    // Only the watchdog aborts the stream.
+    return `no event for ${IDLE_SECONDS} s: the stream stalled`;
+  }
+  if (err instanceof Anthropic.CredentialsError) {
+    return "no credentials: set ANTHROPIC_API_KEY (Claude Console)";
+  }
+  if (err instanceof Anthropic.APIConnectionError) {
+    if (connected) {
+      // The connection broke or stalled after the stream had started.
+      return `the stream was interrupted: ${rootCause(err)}`;
+    }
+    // No response arrived, even after the SDK's retries.
+    return `could not reach the API: ${err.message}`;
+  }
+  if (err instanceof Anthropic.APIError) {
+    // An HTTP error before the stream, or an `error` event inside it.
+    return `${err.type}: ${err.apiMessage} (request id ${err.requestID})`;
+  }
+  if (!(err instanceof Anthropic.AnthropicError)) throw err;
+  if (!connected) {
+    // Nothing was sent: a profile, config file or identity token that
+    // the SDK found but could not use. Its message says which.
+    return `credentials: ${err.message}`;
+  }
+  // The body ended before message_start (a proxy closed it).
+  return "the stream ended early, before the answer was complete";
+}
+
 async function main(): Promise<number> {
   const stream = client.messages.stream({
     model: MODEL,
     max_tokens: 1024,
     messages: [{ role: "user", content: PROMPT }],
   });
-  let stalled = false;
   let thinking = false;
   let watchdog: NodeJS.Timeout | undefined;
   const rearm = () => {
     clearTimeout(watchdog);
     if (thinking) return;
-    watchdog = setTimeout(() => {
-      stalled = true;
-      stream.abort();
-    }, IDLE_SECONDS * 1000);
+    watchdog = setTimeout(() => stream.abort(), IDLE_SECONDS * 1000);
   };
   stream.on("connect", rearm);
   stream.on("streamEvent", (event) => {
@@ -67,40 +94,20 @@ async function main(): Promise<number> {
     received += text;
     process.stdout.write(text);
   });
+  let message: Anthropic.Message | undefined; // the whole answer
+  stream.on("message", (whole) => (message = whole)); // at message_stop
 
-  let message: Anthropic.Message;
   try {
-    message = await stream.finalMessage();
+    await stream.done();
   } catch (err) {
-    if (stalled) {
-      return fail(`no event for ${IDLE_SECONDS} s: the stream stalled`);
-    }
-    if (err instanceof Anthropic.CredentialsError) {
-      const fix = "set ANTHROPIC_API_KEY (Claude Console)";
-      return fail(`no credentials: ${fix}`);
-    }
-    if (err instanceof Anthropic.APIConnectionError) {
-      if (stream.response) {
-        // The connection broke or stalled after the stream had started.
-        return fail(`the stream was interrupted: ${rootCause(err)}`);
-      }
-      // No response arrived, even after the SDK's retries.
-      return fail(`could not reach the API: ${err.message}`);
-    }
-    if (err instanceof Anthropic.APIError) {
-      // An HTTP error before the stream, or an `error` event inside it.
-      return fail(
-        `${err.type}: ${err.apiMessage} (request id ${err.requestID})`,
-      );
-    }
-    if (err instanceof Anthropic.AnthropicError) {
-      // The body ended without message_stop (a proxy closed it).
-      const when = "before the answer was complete";
-      return fail(`the stream ended early, ${when}`);
-    }
-    throw err;
+    // A break after message_stop loses nothing: the answer is whole.
+    if (!message) return fail(explain(err, Boolean(stream.response)));
   } finally {
     clearTimeout(watchdog);
+  }
+  if (!message) {
+    // The body ended without message_stop (a proxy closed it).
+    return fail("the stream ended early, before the answer was complete");
   }
 
   console.log("\n");

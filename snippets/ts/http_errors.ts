@@ -16,8 +16,10 @@ try {
   console.log(`\nstop_reason: ${message.stop_reason}`);
 } catch (err) {
   // status: the HTTP status; type: the error's type in the response body
-  const say = (err: APIError, advice: string) =>
-    console.log(`${err.status} ${err.type}: ${advice}`);
+  const say = (err: APIError, advice: string) => {
+    console.error(`${err.status} ${err.type}: ${advice}`);
+    process.exitCode = 1;
+  };
   if (err instanceof Anthropic.AuthenticationError) {
     say(err, `check ANTHROPIC_API_KEY. (${err.apiMessage})`);
   } else if (err instanceof Anthropic.PermissionDeniedError) {

@@ -94,11 +94,8 @@ for (
   try {
     await stream.done();
   } catch (err) {
-    if (
-      err instanceof Anthropic.CredentialsError ||
-      !(err instanceof Anthropic.AnthropicError)
-    ) {
-      throw err; // no key, or a bug
+    if (!(err instanceof Anthropic.APIError) && !stream.response) {
+      throw err; // nothing was sent: no credential the SDK could use
     }
     if (message) break; // it broke after message_stop: the answer is whole
     if (!(err instanceof Anthropic.APIError)) {

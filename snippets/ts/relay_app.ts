@@ -134,12 +134,20 @@ async function relay(message: string, res: ServerResponse): Promise<void> {
   });
   // Only text goes to the page (thinking blocks do not).
   stream.on("text", (text) => send("text", { text }));
-  try {
-    const answer = await stream.finalMessage();
+  // At message_stop the answer is whole, whatever breaks after it.
+  let answered = false;
+  stream.on("message", (answer) => {
+    answered = true;
     send("done", { stop_reason: answer.stop_reason });
+  });
+  try {
+    await stream.finalMessage();
   } catch (err) {
-    if (err instanceof Anthropic.APIUserAbortError && !stalled) return;
-    if (stalled) {
+    if (answered) {
+      // it broke after message_stop: the page has the whole answer
+    } else if (err instanceof Anthropic.APIUserAbortError && !stalled) {
+      return; // the browser left
+    } else if (stalled) {
       const seconds = IDLE_MS / 1000;
       const text = `No event from the API for ${seconds} s: gave up.`;
       send("error", { type: "stall", message: text });
@@ -157,14 +165,18 @@ async function relay(message: string, res: ServerResponse): Promise<void> {
       // an HTTP error, or an `error` event
       const type = err.type ?? `HTTP ${err.status}`;
       send("error", { type, message: err.apiMessage ?? err.message });
-    } else if (err instanceof Anthropic.AnthropicError) {
+    } else if (!stream.response) {
+      // Nothing was sent: no credential the SDK could use. What it said
+      // (which profile, file or token) is for your log, not the page.
+      console.error(err);
+      const text = "The server could not authenticate to the API.";
+      send("error", { type: "credentials", message: text });
+    } else {
       // no message_stop: the body ended early
       send("error", {
         type: "incomplete",
         message: "The answer ended early.",
       });
-    } else {
-      throw err;
     }
   } finally {
     clearTimeout(watchdog);

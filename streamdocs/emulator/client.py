@@ -1,11 +1,10 @@
 """The asking side of the emulator, for checks that read the wire and not the SDK's view.
 
-`requirements` says what a request must hold for the real API to give a scenario's answer
-(a tool call needs tools, thinking needs thinking enabled, ...) and `offers` what a request
-holds, in the same terms; `request_for` builds a request that holds it. `post` sends a
-request with plain httpx2 and keeps what arrived before a cut or a stall; `http_chunks`
-reads the HTTP/1.1 chunks off a socket, below what any HTTP client shows; `differences`
-says how an SDK message differs from the answer a scenario defines.
+`request_for` builds a request the real API could answer with a scenario (what it must hold
+is `fit.requirements`). `post` sends a request with plain httpx2 and keeps what arrived
+before a cut or a stall; `http_chunks` reads the HTTP/1.1 chunks off a socket, below what
+any HTTP client shows; `differences` says how an SDK message differs from the answer a
+scenario defines.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from typing import Any
 import httpx2
 
 from . import models, wire
-from .scenarios import Scenario, client_tools, server_tools, tool_choice, with_tool_results
+from .fit import requirements
+from .scenarios import Scenario, with_tool_results
 
 KEY = "sk-ant-emulator-test"  # the emulator accepts any sk-ant- key
 MODEL = "claude-sonnet-5-5"
@@ -40,67 +40,6 @@ SERVER_TOOLS = {
     "code_execution": {"type": "code_execution_20250825", "name": "code_execution"},
     "tool_search": {"type": "tool_search_tool_regex_20251119", "name": "tool_search_tool_regex"},
 }
-# Server-side blocks and the server tool (by family) a request must offer to get them.
-_SERVER_FAMILY = {
-    "web_search": "web_search",
-    "web_search_tool_result": "web_search",
-    "web_fetch": "web_fetch",
-    "web_fetch_tool_result": "web_fetch",
-    "code_execution": "code_execution",
-    "bash_code_execution": "code_execution",
-    "text_editor_code_execution": "code_execution",
-    "code_execution_tool_result": "code_execution",
-    "bash_code_execution_tool_result": "code_execution",
-    "text_editor_code_execution_tool_result": "code_execution",
-    "container_upload": "code_execution",
-    "tool_search_tool_regex": "tool_search",
-    "tool_search_tool_bm25": "tool_search",
-    "tool_search_tool_result": "tool_search",
-}
-
-
-def requirements(scenario: Scenario) -> set[str]:
-    """What a request must hold for the real API to answer with this scenario's first reply."""
-    needs: set[str] = set()
-    reply = scenario.reply(0)
-    for block in reply.content:
-        kind = block["type"]
-        if kind == "tool_use":
-            needs.add("tools")
-            if "_raw_json" in block:
-                needs.add("eager_input_streaming")
-        elif kind in ("thinking", "redacted_thinking"):
-            needs.add("thinking")
-            if kind == "thinking" and block["thinking"] == "":
-                needs.add("thinking_omitted")
-        elif kind == "server_tool_use":
-            needs.add("server:" + _SERVER_FAMILY[block["name"]])
-        elif kind in _SERVER_FAMILY:
-            needs.add("server:" + _SERVER_FAMILY[kind])
-    if reply.stop_reason == "stop_sequence":
-        needs.add("stop_sequences")
-    if reply.stop_reason == "pause_turn" and not any(n.startswith("server:") for n in needs):
-        needs.add("server:any")
-    return needs
-
-
-def offers(request: dict[str, Any]) -> set[str]:
-    """What a request holds, in the terms of `requirements`."""
-    held = {"server:" + family for family in server_tools(request)}
-    if held:
-        held.add("server:any")
-    tools = client_tools(request)
-    if tools and tool_choice(request) != "none":
-        held.add("tools")
-        if any(t.get("eager_input_streaming") for t in tools):
-            held.add("eager_input_streaming")
-    if models.thinks(request):
-        held.add("thinking")
-        if models.display(request) == "omitted":
-            held.add("thinking_omitted")
-    if request.get("stop_sequences"):
-        held.add("stop_sequences")
-    return held
 
 
 def request_for(scenario: Scenario, **extra: Any) -> dict[str, Any]:
@@ -222,6 +161,6 @@ def differences(
             f"stop_reason/output_tokens {message.stop_reason}/{message.usage.output_tokens}, "
             f"defined {stop[0]}/{stop[1]}"
         )
-    if message.model not in models.SDK_MODELS or not message.id.startswith("msg_01"):
+    if message.model not in models.known() or not message.id.startswith("msg_01"):
         found.append(f"model {message.model!r}, id {message.id!r}")
     return found

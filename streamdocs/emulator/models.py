@@ -4,18 +4,21 @@ The table's facts come from Anthropic's documentation (each names its sources); 
 turns them into the emulator's answers: whether a request thinks, with which `display`, and
 why a model rejects a request with 400. A model id the table lacks is answered as an
 unknown model (404), as the API answers one.
+
+The ids the emulator knows are the table's, never the installed SDK's: the table ships with
+the emulator kit (`make wheel`), so a reader's newer or older `anthropic` does not change
+what it answers. tests/emulator/test_models.py checks the table lists exactly the pinned
+SDK's `anthropic.types.Model`.
 """
 
 from __future__ import annotations
 
 import functools
-import typing
 from pathlib import Path
 from typing import Any, Literal
 
 import pydantic
 import yaml
-from anthropic.types import Model
 
 TABLE = Path(__file__).parent / "models.yaml"
 FACTS = (
@@ -30,14 +33,6 @@ FACTS = (
     "cache_min_tokens",
 )
 ThinkingType = Literal["enabled", "adaptive", "disabled", "between_tools"]
-
-# The SDK's own list: what the emulator knows, and what the table must cover.
-SDK_MODELS = frozenset(
-    value
-    for arg in typing.get_args(Model)
-    if typing.get_origin(arg) is Literal
-    for value in typing.get_args(arg)
-)
 
 
 class ModelFacts(pydantic.BaseModel):
@@ -89,6 +84,12 @@ def table() -> Table:
         return Table.model_validate(yaml.safe_load(TABLE.read_text(encoding="utf-8")))
     except pydantic.ValidationError as err:
         raise ValueError(f"{TABLE}: {err}") from err
+
+
+def known() -> tuple[str, ...]:
+    """Every model id the emulator answers (the table's, in its order): the pinned SDK's
+    list when the table was last checked against it."""
+    return tuple(model_id for entry in table().models for model_id in entry.ids)
 
 
 def facts(model: object) -> ModelFacts | None:

@@ -131,7 +131,10 @@ class Emulator:
     def add_case(self, case: str, fault: Fault) -> str:
         """Serve `fault` to the first request of `case` (and its retries); the base URL
         that routes a client to it. Clients that cannot change the URL (curl) send the
-        case's name in the `x-streamdocs-case` header instead."""
+        case's name in the `x-streamdocs-case` header instead. Adding a case again starts
+        it afresh (a new plan, an empty log) on the same URL."""
+        if fault.shape is not None and fault.shape not in self.scenarios:
+            raise KeyError(f"no scenario named {fault.shape!r}")
         self.cases[case] = CaseLog(fault)
         return f"{self.url}/case/{case}"
 
@@ -158,6 +161,8 @@ class Emulator:
         response = await self._answer(request, entry)
         if entry is not None:
             entry.status = response.status
+            if response.status >= 400 and isinstance(response, web.Response) and response.body:
+                entry.error = json.loads(response.body)["error"]["type"]
         return response
 
     def _case(self, request: web.Request) -> CaseLog | None:
@@ -171,8 +176,12 @@ class Emulator:
         attempt = _attempt(headers)
         forced = request.match_info.get("name")
         log = self._case(request)
-        if log is not None and attempt == 0:
-            log.fresh += 1
+        broken = False  # this request is the one the case's fault breaks (or a retry of it)
+        if log is not None:
+            log.fresh += attempt == 0
+            broken = log.fault.request is None or log.fresh == log.fault.request + 1
+        if entry is not None:
+            entry.request = body
         valid_key = has_valid_key(headers)
 
         if forced is not None and forced not in self.scenarios:
@@ -184,50 +193,71 @@ class Emulator:
             error = ErrorSpec(400, "invalid_request_error", problem)
             return _error_response(error, ids, authenticated=valid_key)
 
+        shape = forced or self._from_run(attempt)
+        fault = log.fault if log is not None else None
+        if fault is not None and fault.shape is not None:
+            if broken or self.scenarios[fault.shape].every_request:
+                shape = fault.shape
+        name, reply, message = self._compose(body, headers, shape, attempt, self.cache)
+        ids = wire.Ids(name, body, attempt)
+        if message is None:
+            error = reply.error
+            message = error.message.replace("{model}", str(body.get("model")))
+            error = ErrorSpec(error.status, error.type, message, error.retry_after)
+            return _error_response(error, ids, authenticated=valid_key and error.status != 401)
+
+        gzip = reply.gzip and "gzip" in headers.get("accept-encoding", "")
+        # a shape the case names, unbroken, is served as the scenario says
+        as_planned = fault is not None and (fault.breaks or fault.shape is None)
+        if entry is not None and broken and as_planned and body.get("stream"):
+            return await self._fault(request, fault, entry, ids, _stream_bytes(reply, message))
+        if body.get("stream") is True:
+            return await self._stream(request, reply, message, ids, gzip, entry)
+        if entry is not None:  # a whole message: as good as its message_stop
+            entry.whole(message)
+            entry.message_stop = reply.interrupt is None
+        return await self._single(request, reply, message, ids, gzip)
+
+    def _compose(
+        self,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        shape: str | None,
+        attempt: int,
+        cache: set[str],
+    ) -> tuple[str, Reply, dict[str, Any] | None]:
+        """The scenario that answers (`shape`, or the one `choose` picks), its reply to this
+        attempt, and the message it makes (None for an HTTP error). The prompt cache
+        `cache` is read and filled, as the API's is."""
         # asked for the rest of an interrupted answer: the same answer, from where it broke
         resumed = continuation(body)
         original = resumed[0] if resumed else body
-        shape = forced or self._from_run(attempt) or self._case_shape(log)
         name = shape or choose(self.scenarios, original, headers)
         reply = with_tool_results(self.scenarios[name].reply(attempt), original)
         if shape is None:  # a model that thinks on its own thinks before its natural answer
             reply = wire.thought_first(reply, body)
         if resumed:
             reply = _rest_of(reply, resumed[1])
-        ids = wire.Ids(name, body, attempt)
         if reply.error is not None:
-            error = reply.error
-            message = error.message.replace("{model}", str(body.get("model")))
-            error = ErrorSpec(error.status, error.type, message, error.retry_after)
-            return _error_response(error, ids, authenticated=valid_key and error.status != 401)
-
-        message = wire.build_message(reply, body, ids)
-        cached = wire.cache_usage(body, self.cache) if reply.usage is None else None
+            return name, reply, None
+        message = wire.build_message(reply, body, wire.Ids(name, body, attempt))
+        cached = wire.cache_usage(body, cache) if reply.usage is None else None
         if cached is not None:  # a scenario's own usage wins over the cache
             message["usage"].update(cached)
-        gzip = reply.gzip and "gzip" in headers.get("accept-encoding", "")
-        broken = log is not None and log.fault.shape is None and log.fresh == log.fault.request + 1
-        if log is not None and entry is not None and broken and body.get("stream"):
-            events = wire.stream_events(message, reply.pings, reply.pings_after_stop)
-            natural = b"".join(wire.encode_event(e, seq) for seq, e in enumerate(events))
-            return await self._fault(request, log.fault, entry, ids, natural)
-        if body.get("stream") is True:
-            return await self._stream(request, reply, message, ids, gzip, entry)
-        if entry is not None:  # a whole message: as good as its message_stop
-            entry.text = "".join(
-                b.get("text", "") for b in message["content"] if b["type"] == "text"
-            )
-            entry.message_stop = reply.interrupt is None
-        return await self._single(request, reply, message, ids, gzip)
+        return name, reply, message
 
-    def _case_shape(self, log: CaseLog | None) -> str | None:
-        """The shape a case's plan forces on its first request (and its retries), as
-        `begin_run` does for a whole run: the answer matrix's cells, each its own case."""
-        if log is None or log.fault.shape is None:
+    def answer_body(self, request: dict[str, Any], shape: str | None = None) -> bytes | None:
+        """The SSE bytes the emulator streams to `request` as its first request: its
+        natural answer, or `shape`'s, whole (with an empty prompt cache, so the command
+        serves the same bytes again). None when the answer is no whole stream: an invalid
+        request, an HTTP error, a scenario that breaks itself."""
+        if _invalid(request):
             return None
-        if log.fresh <= 1 or self.scenarios[log.fault.shape].every_request:
-            return log.fault.shape
-        return None
+        headers = {"x-api-key": "sk-ant-answer-body"}  # a key: the request was let in
+        _, reply, message = self._compose(request, headers, shape, 0, set())
+        if message is None or reply.interrupt is not None:
+            return None
+        return _stream_bytes(reply, message)
 
     def _from_run(self, attempt: int) -> str | None:
         """The shape a run forces on this request, if any (see `begin_run`)."""
@@ -402,6 +432,12 @@ class Emulator:
         size = chunk_size or self.chunk_size or len(data)
         for start in range(0, len(data), size):
             await response.write(data[start : start + size])
+
+
+def _stream_bytes(reply: Reply, message: dict[str, Any]) -> bytes:
+    """The whole SSE body of a message, as `_stream` writes it (uncompressed)."""
+    events = wire.stream_events(message, reply.pings, reply.pings_after_stop, reply.extra_events)
+    return b"".join(wire.encode_event(event, seq) for seq, event in enumerate(events))
 
 
 def _rest_of(reply: Reply, received: str) -> Reply:

@@ -5,13 +5,17 @@ A `Fault` is the plan for the first request of one *case* (its retries get the s
 emulator serves it on `/case/<id>/v1/messages` (or with the `x-streamdocs-case` header, for
 curl), so many cases run at once, each its own answer, with no shared "current answer".
 Later requests of the case get the emulator's natural answer, and the emulator logs for
-each request what arrived whole: its text deltas and whether `message_stop` did.
+each request what arrived whole: its text deltas, its stop reason, the tools it called and
+whether `message_stop` did, with the request and the bytes sent. A `Fault` may name a
+*shape* (a scenario) to answer in place of the natural answer, as it is or broken: the
+emulator kit (streamdocs/kit/) serves each shape and its breaks that way.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from streamdocs.sse import json_events
 
@@ -32,8 +36,23 @@ class Fault:
     stall_at: int | str | None = None
     stall_seconds: float = 0.0
     cut_after_text: int | None = None  # cut after this many text deltas (of any answer)
-    request: int = 0  # the fresh request it breaks (0: the first); earlier ones are natural
-    shape: str | None = None  # instead of a body: this scenario answers the first request
+    # the fresh request it breaks (0: the first; earlier ones are natural, later ones too);
+    # None: every request of the case (the kit's command serving one shape or fault)
+    request: int | None = 0
+    # the scenario that answers the broken request in place of the natural answer; with no
+    # break and no body, it is served as the scenario says (its own errors, cuts, pacing)
+    shape: str | None = None
+
+    @property
+    def breaks(self) -> bool:
+        """Whether it changes the answer's bytes (a body, a cut, a stall or a model)."""
+        return (
+            self.body is not None
+            or self.model is not None
+            or self.cut_at is not None
+            or self.stall_at is not None
+            or self.cut_after_text is not None
+        )
 
     def with_body(self, body: bytes) -> Fault:
         """The plan for a concrete body: the model renamed, a text delta count made an
@@ -79,23 +98,55 @@ def rename_model(body: bytes, model: str) -> bytes:
 @dataclass
 class Arrived:
     """What one request of a case has been sent whole so far: the text of its text deltas,
-    and whether its `message_stop` event went out (kept up to date as bytes are written,
-    so it holds even while a stalled answer is still silent)."""
+    its stop reason, the tools it called, and whether its `message_stop` event went out
+    (kept up to date as bytes are written, so it holds even while a stalled answer is still
+    silent); with the request itself and the bytes written."""
 
     text: str = ""
     message_stop: bool = False
     status: int = 200
+    stop_reason: str | None = None
+    tools: tuple[str, ...] = ()
+    error: str | None = None  # the type of the HTTP error or `error` event it got
+    request: Any = None  # the request's JSON body
+    body: bytes = b""  # the SSE bytes written so far (uncompressed)
 
     def sent(self, body: bytes) -> None:
         """The bytes written so far were `body`."""
-        events = json_events(body)  # an event cut before its blank line is none
+        self.body = body
+        events = [data for _, data in json_events(body)]  # an event cut short is none
         self.text = "".join(
             data["delta"].get("text", "")
-            for _, data in events
+            for data in events
             if data.get("type") == "content_block_delta"
             and data["delta"].get("type") == "text_delta"
         )
-        self.message_stop = any(data.get("type") == "message_stop" for _, data in events)
+        self.message_stop = any(data.get("type") == "message_stop" for data in events)
+        self.stop_reason = next(
+            (
+                data["delta"].get("stop_reason")
+                for data in events
+                if data.get("type") == "message_delta" and isinstance(data.get("delta"), dict)
+            ),
+            None,
+        )
+        self.tools = tuple(
+            data["content_block"].get("name", "")
+            for data in events
+            if data.get("type") == "content_block_start"
+            and (data.get("content_block") or {}).get("type") == "tool_use"
+        )
+        self.error = next(
+            (str((d.get("error") or {}).get("type")) for d in events if d.get("type") == "error"),
+            None,
+        )
+
+    def whole(self, message: dict) -> None:
+        """A whole (non-streamed) `message` was sent."""
+        content = message.get("content") or []
+        self.text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
+        self.stop_reason = message.get("stop_reason")
+        self.tools = tuple(b.get("name", "") for b in content if b.get("type") == "tool_use")
 
 
 @dataclass

@@ -109,8 +109,10 @@ SPECIAL: dict[str, Case] = {
             scenario="error_event",
             exit_code=1,
         ),
-        _special("ts/http_errors", "ts/http_errors_unauthorized", scenario="unauthorized"),
-        _special("ts/http_errors", "ts/http_errors_overloaded", scenario="overloaded"),
+        _special(
+            "ts/http_errors", "ts/http_errors_unauthorized", scenario="unauthorized", exit_code=1
+        ),
+        _special("ts/http_errors", "ts/http_errors_overloaded", scenario="overloaded", exit_code=1),
         _special(
             "ts/relay_app",
             kind="app",
@@ -141,9 +143,10 @@ SPECIAL: dict[str, Case] = {
 
 
 # Samples no case runs, each used by the test named here: the curl sample (it needs an
-# HTTPS relay in front of the cassette) and the static files a page shows beside the
-# relay app (the app serves them, byte for byte; tests/browser/test_relay.py runs them in
-# Chromium; nginx reads the config).
+# HTTPS relay in front of the cassette), the static files a page shows beside the relay
+# app (the app serves them, byte for byte; tests/browser/test_relay.py runs them in
+# Chromium; nginx reads the config), and a reader's test file that pytest runs with the
+# emulator kit installed (a .py file, but no script).
 NAMED_TESTS: dict[str, str] = {
     "curl_stream.sh": "tests/test_curl.py",
     "relay_page.html": "tests/test_relay_app.py",
@@ -152,11 +155,16 @@ NAMED_TESTS: dict[str, str] = {
     "relay_resumable.html": "tests/test_relay_resumable.py",
     "relay_resumable.js": "tests/test_relay_resumable.py",
     "relay_resumable_nginx.conf": "tests/test_relay_resumable.py",
+    "test_reply.py": "tests/test_kit.py",
 }
 
 
 def all_cases() -> list[Case]:
-    cases = {path.stem: Case(path.stem, path) for path in sorted(SNIPPETS.glob("*.py"))}
+    cases = {
+        path.stem: Case(path.stem, path)
+        for path in sorted(SNIPPETS.glob("*.py"))
+        if path.name not in NAMED_TESTS
+    }
     cases.update(
         {f"ts/{path.stem}": Case(f"ts/{path.stem}", path) for path in typescript_samples()}
     )

@@ -35,7 +35,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from streamdocs.emulator import Emulator
+from streamdocs.emulator.breaks import parsed_events
 from streamdocs.emulator.scenarios import SHAPE_DIR
+from streamdocs.emulator.variants import event_ends
 from streamdocs.loopback import api_certificate
 from streamdocs.samples import matrix, pool, variants
 
@@ -175,7 +177,7 @@ def write_shape(variant: variants.Variant, seed: int) -> Path:
     assert fault is not None and fault.body is not None
     body = fault.body
     at = fault.cut_at if variant.kind == "cut" else fault.stall_at
-    ends = variants.event_ends(body)
+    ends = event_ends(body)
     offset = 0 if at == "headers" else int(at)
     complete = sum(1 for end in ends if end <= offset)
     into = offset - (ends[complete - 1] if complete else 0)
@@ -205,7 +207,7 @@ def _scenario_of(body: bytes) -> dict:
     blocks: dict[int, dict] = {}
     parts: dict[int, list[str]] = {}
     stop: dict = {}
-    for _, _, event in variants.parsed_events(body):
+    for _, _, event in parsed_events(body):
         kind = event.get("type")
         if kind == "content_block_start":
             blocks[event["index"]] = dict(event["content_block"])

@@ -11,7 +11,6 @@ tools called, what went wrong).
 from __future__ import annotations
 
 import ast
-import functools
 import os
 import re
 from dataclasses import dataclass
@@ -19,11 +18,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import anthropic
-
 from streamdocs.emulator import wire
-from streamdocs.emulator.client import offers, requirements
-from streamdocs.emulator.scenarios import Scenario, client_tools, tool_choice
+from streamdocs.emulator.scenarios import Scenario, client_tools
+from streamdocs.kit.verdicts import FAILURE_NAMES, PREFIX, error_names
 from streamdocs.markdown import shortcodes
 from streamdocs.paths import CASSETTES, DOCS, SNIPPETS, TYPESCRIPT, rel
 from streamdocs.recording import cassettes
@@ -31,7 +28,6 @@ from streamdocs.samples.runner import Run
 
 KEY = "sk-ant-answer-matrix"
 TROUBLESHOOTING = "troubleshooting/errors.md"  # where every failure shape is handled
-PREFIX = 40  # characters of the answer a text-printing sample must show
 TS_HANDLES = re.compile(r"instanceof\s+(?:Anthropic\.)?APIError\b")
 
 
@@ -104,21 +100,6 @@ def samples(typescript: bool = True) -> list[Sample]:
     return found
 
 
-# --- shapes and what a request allows -------------------------------------------------------
-
-
-def is_failure(shape: Scenario) -> bool:
-    return shape.reply(0).error is not None or shape.reply(0).interrupt is not None
-
-
-def compatible(shape: Scenario, request: dict[str, Any]) -> bool:
-    if not requirements(shape) <= offers(request):
-        return False
-    # tool_choice any/tool forces a call: only a call (or a failure) can answer
-    forced = tool_choice(request) in ("any", "tool")
-    return not forced or is_failure(shape) or "tools" in requirements(shape)
-
-
 # --- facts about one answer -------------------------------------------------------------------
 
 
@@ -134,20 +115,12 @@ class Facts:
     partial: str = ""  # the text sent before the failure
 
 
-# How a one-line message may name each kind of failure.
-FAILURE_NAMES = {
-    "cut": r"RemoteProtocolError|ReadError|connection|interrupted",
-    "early_end": r"interrupted|incomplete|ended early|before it finished|stop_reason",
-    "stall": r"ReadTimeout|timed out|timeout",
-}
-
-
 def facts(shape: Scenario, request: dict[str, Any], retries: bool = True) -> Facts:
     ids = wire.Ids(shape.name, request, 0)
     # what the last retry gets, or the first answer for a client that does not retry
     final = shape.reply(len(shape.replies) - 1 if retries else 0)
     if final.error is not None:
-        return Facts("", None, (), "http", _error_names(final.error.status, final.error.type))
+        return Facts("", None, (), "http", error_names(final.error.status, final.error.type))
     message = wire.build_message(final, request, ids)
     events = wire.stream_events(message, final.pings, final.pings_after_stop)
     text = next((b["text"] for b in message["content"] if b["type"] == "text" and b["text"]), "")
@@ -163,23 +136,10 @@ def facts(shape: Scenario, request: dict[str, Any], retries: bool = True) -> Fac
     ]
     partial = "".join(sent)
     if interrupt.error is not None:
-        names = _error_names(interrupt.error.status, interrupt.error.type)
+        names = error_names(interrupt.error.status, interrupt.error.type)
         return Facts(text, None, (), "error_event", names, partial)
     kind = "cut" if interrupt.cut else "early_end" if interrupt.end else "stall"
     return Facts(text, None, (), kind, FAILURE_NAMES[kind], partial)
-
-
-@functools.cache  # the same few (status, type) pairs for every cell
-def _error_names(status: int, error_type: str) -> str:
-    """A message may name the error by its type, its status or the SDK's class for it."""
-    classes = [
-        cls.__name__
-        for cls in vars(anthropic).values()
-        if isinstance(cls, type)
-        and issubclass(cls, anthropic.APIStatusError)
-        and getattr(cls, "status_code", None) == status
-    ]
-    return "|".join(re.escape(n) for n in [error_type, str(status), *classes])
 
 
 # --- verdicts -------------------------------------------------------------------------------

@@ -1,16 +1,15 @@
 """Every way a sample's stream can break, generated from its own recording, and judged.
 
 For each sample that sends a request (`matrix.samples()`), the first response its cassette
-holds is taken apart and broken in every way the rules below give; each break is a
-*variant*, run live against the emulator (which serves it to that run alone) by the worker
-pool. Nothing here names a sample: a new sample gets its variants from its cassette.
+holds is taken apart and broken in every way the rules give; each break is a *variant*,
+run live against the emulator (which serves it to that run alone) by the worker pool.
+Nothing here names a sample: a new sample gets its variants from its cassette.
 
-- cut: the body ends after each event, abruptly (no terminating chunk) or cleanly; or
-  inside an event: at every byte of the answer's first non-ASCII character, and inside
-  the first `partial_json` and the first thinking text; plus seeded offsets elsewhere;
-- stall: silence past the client's read timeout at each phase of the answer;
-- model: another id of the SDK's list as the model the answer names; for a sample that
-  takes its model from argv or the environment, each id given to it, alone and cut;
+- cut, stall, and the model the answer names: the body-level rules of
+  streamdocs/emulator/breaks.py (the emulator kit breaks shapes' answers with the same),
+  a stall lasting past the client's read timeout;
+- model given: for a sample that takes its model from argv or the environment, each id
+  the emulator knows (the pinned SDK's list) given to it, alone and cut;
 - environment: each credential source the SDK reads, there but unusable, and none.
 
 `judge` says what is wrong with a run; `make test` runs the likeliest variants of each
@@ -26,15 +25,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from streamdocs.emulator.models import SDK_MODELS
-from streamdocs.emulator.variants import CaseLog, Fault, event_ends
+from streamdocs.emulator import breaks
+from streamdocs.emulator.models import known as known_models
+from streamdocs.emulator.variants import CaseLog, Fault
 from streamdocs.paths import CASSETTES, DOCS, OUTPUTS
 from streamdocs.recording import cassettes
 from streamdocs.samples import matrix, pool
 from streamdocs.samples.cases import SPECIAL, Case
 from streamdocs.samples.pool import Job
 from streamdocs.samples.runner import Run, unvarying
-from streamdocs.sse import json_events
 
 CLASSES = ("cut", "stall", "model", "environment")
 SEED = 20261204  # `make test`'s variants are the same on every run
@@ -94,145 +93,28 @@ def recorded_body(name: str) -> bytes:
     return recorded_bodies(name)[0]
 
 
-def parsed_events(body: bytes) -> list[tuple[int, int, dict]]:
-    """(start, end, payload) of each event of the body."""
-    found, start = [], 0
-    for end in event_ends(body):
-        events = json_events(body[start:end])
-        found.append((start, end, events[0][1] if events else {}))
-        start = end
-    return found
-
-
-def _delta(payload: dict, kind: str) -> str:
-    delta = payload.get("delta") or {}
-    if payload.get("type") != "content_block_delta" or delta.get("type") != kind:
-        return ""
-    return delta.get(
-        {"text_delta": "text", "thinking_delta": "thinking"}.get(kind, "partial_json"), ""
-    )
-
-
 # --- the rules -------------------------------------------------------------------------------
 
 
 def cuts(sample: matrix.Sample, likeliest: bool, rng: random.Random) -> list[Variant]:
     body = recorded_body(sample.name)
-    events = parsed_events(body)
-    found = []
-    for number, (_, end, payload) in enumerate(events):
-        what = _describe(payload)
-        last = number == len(events) - 1
-        found.append(
-            Variant(
-                sample, "cut", f"dropped after event {number} ({what})", Fault(body, cut_at=end)
-            )
-        )
-        if not last:  # a clean end after the last event is the whole answer
-            found.append(
-                Variant(
-                    sample,
-                    "cut",
-                    f"ended cleanly after event {number} ({what})",
-                    Fault(body, cut_at=end, abrupt=False),
-                )
-            )
-    for offset, what in _inside_events(body, events):
-        found.append(Variant(sample, "cut", f"dropped {what}", Fault(body, cut_at=offset)))
-    others = sorted(rng.sample(range(1, len(body)), k=min(3 if likeliest else 40, len(body) - 1)))
-    for offset in others:
-        found.append(
-            Variant(
-                sample,
-                "cut",
-                f"dropped at byte {offset} of {len(body)}",
-                Fault(body, cut_at=offset),
-            )
-        )
-    return found
-
-
-def _inside_events(body: bytes, events) -> list[tuple[int, str]]:
-    """Offsets inside the first non-ASCII character of the text, the first partial_json and
-    the first thinking text: where a reader that decodes or parses too early breaks."""
-    found = []
-    for kind, label in (("text_delta", "text"), ("input_json_delta", "partial_json"),
-                        ("thinking_delta", "thinking text")):  # fmt: skip
-        for start, end, payload in events:
-            piece = _delta(payload, kind)
-            if kind == "text_delta":
-                char = next((c for c in piece if ord(c) > 127), None)
-                if char is None:
-                    continue
-                at = body.index(char.encode(), start, end)
-                size = len(char.encode())
-                found += [(at + i, f"inside {char!r} of the text ({i} of its {size} bytes)")
-                          for i in range(1, size)]  # fmt: skip
-                break
-            if piece:
-                raw = body[start:end]
-                at = start + raw.index(
-                    b'"' + ("partial_json" if kind == "input_json_delta" else "thinking").encode()
-                )
-                value = raw.index(b":", at - start) + start + 2  # after the opening quote
-                length = len(piece.encode())
-                found += [(value + i, f"inside the first {label} ({i} of {length} bytes)")
-                          for i in sorted({1, length // 2, max(1, length - 1)})]  # fmt: skip
-                break
-    return found
-
-
-def _describe(payload: dict) -> str:
-    kind = payload.get("type", "?")
-    delta = (payload.get("delta") or {}).get("type")
-    block = (payload.get("content_block") or {}).get("type")
-    return f"{kind} {delta or block or ''}".strip()
-
-
-STALL_PHASES = (
-    "before the response headers",
-    "after the headers, before the first byte",
-    "after message_start",
-    "inside a text block",
-    "inside a tool's input",
-    "after message_delta, before message_stop",
-)
+    return [Variant(sample, *found) for found in breaks.cuts(body, likeliest, rng)]
 
 
 def stalls(sample: matrix.Sample) -> list[Variant]:
     body = recorded_body(sample.name)
-    events = parsed_events(body)
-
-    def after(test) -> int | None:
-        return next((end for _, end, payload in events if test(payload)), None)
-
-    where: dict[str, int | str | None] = {
-        STALL_PHASES[0]: "headers",
-        STALL_PHASES[1]: 0,
-        STALL_PHASES[2]: after(lambda p: p.get("type") == "message_start"),
-        STALL_PHASES[3]: after(lambda p: bool(_delta(p, "text_delta"))),
-        STALL_PHASES[4]: after(lambda p: bool(_delta(p, "input_json_delta"))),
-        STALL_PHASES[5]: after(lambda p: p.get("type") == "message_delta"),
-    }
-    return [
-        Variant(sample, "stall", f"silent {phase}", Fault(body, stall_at=at, stall_seconds=STALL))
-        for phase, at in where.items()
-        if at is not None
-    ]
+    return [Variant(sample, *found) for found in breaks.stalls(body, STALL)]
 
 
 def models(
     sample: matrix.Sample, likeliest: bool, rng: random.Random, streams: bool = True
 ) -> list[Variant]:
-    ids = sorted(SDK_MODELS)
+    ids = sorted(known_models())
     # the answer names a model the sample did not ask for (its own is the recording)
     others = [model for model in ids if model != sample.request.get("model")]
     named = (rng.sample(others, k=3) if likeliest else others) if streams else []
     body = recorded_body(sample.name)
-    found = [
-        Variant(sample, "model", f"the answer names model {model}", Fault(body, model=model))
-        for model in named
-    ]
+    found = [Variant(sample, *named_model) for named_model in breaks.renamed(body, named)]
     source = model_source(sample.path)
     if source is None:
         return found
@@ -483,7 +365,7 @@ class Expectations:
 @functools.cache
 def expectations(name: str) -> Expectations:
     body = recorded_body(name)
-    text = "".join(_delta(p, "text_delta") for _, _, p in parsed_events(body))
+    text = breaks.text_of(body)
     output = OUTPUTS / f"{name}.txt"
     shown = output.read_text(encoding="utf-8") if output.exists() else ""
     head = text[: matrix.PREFIX]

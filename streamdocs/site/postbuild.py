@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import markdown
 import yaml
 
-from streamdocs.markdown import sdk_facts, shortcodes, versions
+from streamdocs.markdown import kit, sdk_facts, shortcodes, versions
 from streamdocs.paths import page_url
 from streamdocs.site import lighten
 
@@ -118,7 +118,7 @@ def full_source(page: Page, snippets: dict) -> str:
     source = shortcodes.as_markdown(page.source, Path(snippets["base_path"][0]))
     text = "\n".join(md.preprocessors["snippet"].run(source.splitlines()))
     where = f"docs/{page.path}: "
-    return versions.fill(sdk_facts.fill(text, where), where).strip() + "\n"
+    return kit.fill(versions.fill(sdk_facts.fill(text, where), where), where).strip() + "\n"
 
 
 def write_llms_txt(config: dict, root: Path, site: Path) -> None:

@@ -18,7 +18,7 @@ from streamdocs.emulator.client import (
     post,
     request_for,
 )
-from streamdocs.emulator.models import SDK_MODELS
+from streamdocs.emulator.models import known
 from streamdocs.emulator.scenarios import SCENARIO_DIR, load_scenarios
 
 SCENARIOS = load_scenarios(SCENARIO_DIR)  # the shapes have their own tests (test_shapes.py)
@@ -46,7 +46,7 @@ def test_curl_style_x_api_key_is_accepted(emu):
 
 
 def test_unknown_model_is_not_found(emu):
-    assert MODEL in SDK_MODELS and "claude-haiku-4-5" in SDK_MODELS
+    assert MODEL in known() and "claude-haiku-4-5" in known()
     with anthropic.Anthropic(base_url=emu.url, api_key=KEY, max_retries=0) as client:
         with pytest.raises(anthropic.NotFoundError) as caught:
             client.messages.create(**request_for(SCENARIOS["text"], model="claude-imaginary-9"))

@@ -45,3 +45,28 @@ def test_a_later_answer_breaks_and_the_earlier_one_is_whole(emu):
     assert [r.message_stop for r in log.requests] == [True, False]
     assert json_events(first)[-1][1]["type"] == "message_stop"
     assert second == BODY[: ends[3]] and len(json_events(second)) == 4
+
+
+def test_a_case_serves_a_shape_whose_bytes_answer_body_foretells(emu):
+    """The kit breaks the bytes `answer_body` says a request gets; the command serves a
+    break by offset into the same bytes, so they must be what a request is sent."""
+    for shape in ("text_several_blocks", "max_tokens", "thinking_redacted"):
+        request = {**SAMPLE.request, "max_tokens": 1024}
+        expected = emu.answer_body(request, shape)
+        url = emu.add_case("shape", Fault(shape=shape))
+        _, first = client.post(url, request, headers=HEADERS)
+        _, second = client.post(url, request, headers=HEADERS)  # later requests: natural
+        log = emu.case_log("shape")
+        assert first == expected, shape
+        assert second == emu.answer_body(request) != expected
+        assert [r.message_stop for r in log.requests] == [True, True]
+        assert log.requests[0].request == request and log.requests[0].body == first
+
+
+def test_a_break_for_every_request_breaks_each_one(emu):
+    """`Fault(request=None)`: `claude-stream-emulator --fault` breaks every request."""
+    expected = emu.answer_body(SAMPLE.request, "max_tokens")
+    url = emu.add_case("every", Fault(shape="max_tokens", cut_at=300, request=None))
+    bodies = [client.post(url, SAMPLE.request, headers=HEADERS)[1] for _ in range(2)]
+    assert bodies == [expected[:300]] * 2
+    assert [r.message_stop for r in emu.case_log("every").requests] == [False, False]

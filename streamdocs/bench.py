@@ -5,6 +5,7 @@ Run from the repository root with the project's environment: `python -m streamdo
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -14,7 +15,9 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from streamdocs.browser.server import pages
 from streamdocs.paths import ROOT, SUITE, copy_project, page_url
+from streamdocs.site import build as site_build
 
 
 def timed(command: list[str], cwd: Path = ROOT, **kwargs) -> float:
@@ -335,6 +338,52 @@ def generated_faults() -> list[tuple[str, str]]:
     ]
 
 
+# What a first visit to a page downloads besides the page: its stylesheets, scripts,
+# images and icon (the search script, its index and worker load only when searching).
+RESOURCE = re.compile(
+    r'<(?:link rel="(?:stylesheet|icon)" href|script src|img [^>]*?src)="([^"#?]+)"'
+)
+
+
+def _transfer(path: Path) -> int:
+    """Bytes on the wire: text gzip-compressed, as `make audit`'s server and static hosts do."""
+    data = path.read_bytes()
+    if path.suffix in {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt"}:
+        return len(gzip.compress(data, 6))
+    return len(data)
+
+
+def page_weights() -> list[tuple[str, str]]:
+    """Each page's first-visit weight, gzip, from a build with the post-build step (the
+    Lighthouse figure is in `make audit`); the heaviest page and what it loads."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        built = site_build.build(root)
+        if built.returncode:
+            raise SystemExit(built.stderr)
+        weights: dict[str, dict[str, int]] = {}
+        for path in pages(root):
+            html = root / path / "index.html"
+            parts = {"page": _transfer(html)}
+            for url in RESOURCE.findall(html.read_text(encoding="utf-8")):
+                resource = (html.parent / url).resolve()
+                if resource.is_file():
+                    parts[resource.relative_to(root).as_posix()] = _transfer(resource)
+            weights["/" + path] = parts
+    totals = sorted((sum(parts.values()), path) for path, parts in weights.items())
+    heaviest = totals[-1][1]
+    parts = ", ".join(
+        f"{name} {size / 1024:.1f}" for name, size in sorted(
+            weights[heaviest].items(), key=lambda item: -item[1])
+    )  # fmt: skip
+    return [
+        (f"page weight, gzip, heaviest of {len(totals)} (goal <= 60 KiB)",
+         f"{totals[-1][0] / 1024:.1f} KiB ({heaviest})"),
+        ("page weight, gzip, median", f"{totals[len(totals) // 2][0] / 1024:.1f} KiB"),
+        ("heaviest page's parts, KiB gzip", parts),
+    ]  # fmt: skip
+
+
 def kit() -> list[tuple[str, str]]:
     """The emulator kit as tests/test_kit.py uses it: `make wheel`, the offline install into a
     fresh venv (the locked packages repacked from .venv), and the page's sample suite run in
@@ -387,6 +436,9 @@ def main() -> None:
     if sys.argv[1:] == ["relay"]:  # `python -m streamdocs.bench relay`: that part alone
         print_rows(relay_load())
         return
+    if sys.argv[1:] == ["pages"]:  # `python -m streamdocs.bench pages`: page weights alone
+        print_rows(page_weights())
+        return
     if sys.argv[1:] == ["faults"]:  # `python -m streamdocs.bench faults`: that part alone
         print_rows(generated_faults())
         return
@@ -432,6 +484,7 @@ def main() -> None:
         seconds = timed([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site])
         rows.append(("strict build (mkdocs build --strict)", f"{seconds:.1f} s"))
     rows.append(("save a page to rebuilt page (make serve)", f"{rebuild_on_save():.1f} s"))
+    rows.extend(page_weights())
     latency, _ = delta_to_print()
     rows.append(
         ("text delta written to printed, median (goal <= 10 ms)", f"{latency * 1000:.1f} ms")

@@ -21,13 +21,19 @@ from streamdocs.site import zensical as build_zensical
 FIGURE = re.compile(r'<figure class="event-flow-figure">.*?</figure>', re.S)
 RECORDED = re.compile(r'<p class="recorded">.*?</p>', re.S)
 OPEN_GRAPH = re.compile(r'<meta property="og:(?:title|description|type)" content="[^"]*">')
-# What docs/_theme/ adds to every page: main.html's inlined stylesheet and scripts and
-# deferred bundle, and the partials' changes (tests/test_theme_overrides.py).
+# What docs/_theme/ and the post-build step (streamdocs/site/lighten.py) give every page:
+# one purged, fingerprinted stylesheet; scripts that wait for the parser (MkDocs: the
+# site's own site.js, Zensical: its bundle); the search index held until wanted (site.js
+# loads search.js on demand, Zensical's bundle is held by search-on-demand.js); and the
+# partials' changes (tests/test_theme_overrides.py).
 THEME_MARKS = {
-    "inlined overrides.css": re.compile(r"<style>/\* Small fixes to stock Material"),
-    "inlined search-on-demand.js": re.compile(r"Material requests the whole search index"),
-    "inlined a11y.js": re.compile(r"Accessibility fixes to elements"),
-    "deferred bundle": re.compile(r'<script src="[^"]*bundle\.[0-9a-f]+\.min\.js" defer>'),
+    "one purged stylesheet": re.compile(
+        r'<link rel="stylesheet" href="[^"]*assets/stylesheets/site\.[0-9a-f]{8}\.min\.css">'
+    ),
+    "deferred script": re.compile(r'<script src="[^"]*\.min\.js"[^>]*\bdefer\b'),
+    "search held until wanted": re.compile(
+        r'data-search="[^"]*search\.[0-9a-f]{8}\.min\.js"|var INDEX=/\\/search'
+    ),
     "named search dialog": re.compile(r'data-md-component="search" role="dialog" aria-label='),
     "palette form not mounted by the bundle": re.compile(r"<form [^>]*data-palette-toggle"),
     "no GitHub API source widget": re.compile(r'^(?![\s\S]*data-md-component="source")'),

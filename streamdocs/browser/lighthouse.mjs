@@ -1,7 +1,7 @@
 // Lighthouse over a list of URLs with one Chromium (the system one, via
 // CHROME_PATH), mobile and desktop presets. Prints one JSON line per URL and
 // preset: figures only, `make audit` (streamdocs/browser/audit.py) tabulates them.
-// Usage: [LIGHTHOUSE_RUNS=N] [LIGHTHOUSE_REMEASURE_BELOW=S] node streamdocs/browser/lighthouse.mjs URL...
+// Usage: [LIGHTHOUSE_RUNS=N] node streamdocs/browser/lighthouse.mjs URL...
 //
 // Mobile performance swings by several points between identical runs (a
 // simulated 4x slower CPU magnifies every scheduling hiccup), so each page
@@ -9,10 +9,8 @@
 // scores (the lower middle one when N is even), and its other figures come
 // from Lighthouse's own median run, as its docs advise. (That run is picked by
 // paint and interactive times alone, so its score can be the worst of six when
-// blocking time is what varied.) A page whose median is below S gets N more
-// runs and is judged on all 2N: one slow spell on a shared machine then costs
-// a few runs, not the page's pass, while a page that is really slow stays
-// below S. Desktop is steady: one run.
+// blocking time is what varied.) No page is measured again: its one median
+// is its score. Desktop is steady: one run.
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import desktopConfig from "lighthouse/core/config/desktop-config.js";
@@ -30,7 +28,6 @@ const chrome = await chromeLauncher.launch({
 });
 const categories = ["performance", "accessibility", "best-practices", "seo"];
 const mobileRuns = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS || 3));
-const remeasureBelow = Number(process.env.LIGHTHOUSE_REMEASURE_BELOW || 0);
 const performanceScore = (lhr) => Math.round((lhr.categories.performance.score ?? 0) * 100);
 const medianRun = (lhrs) => (lhrs.length > 1 ? computeMedianRun(lhrs) : lhrs[0]);
 const medianScore = (lhrs) => {
@@ -55,8 +52,6 @@ try {
         }
       };
       await measure(runs);
-      const remeasured = formFactor === "mobile" && medianScore(lhrs) < remeasureBelow;
-      if (remeasured) await measure(runs);
       const lhr = medianRun(lhrs);
       const audits = lhr.audits;
       const failing = Object.values(audits)
@@ -65,7 +60,6 @@ try {
       console.log(JSON.stringify({
         url, formFactor,
         performanceRuns: lhrs.map(performanceScore),
-        remeasured,
         scores: {
           ...Object.fromEntries(categories.map((c) => [c, Math.round((lhr.categories[c].score ?? 0) * 100)])),
           performance: medianScore(lhrs),

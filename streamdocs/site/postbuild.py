@@ -1,4 +1,4 @@
-"""After a build, by either generator: write llms.txt and llms-full.txt, trim page weight.
+"""After a build, by either generator: write llms.txt and llms-full.txt, lighten the pages.
 
     python -m streamdocs.site.postbuild SITE_DIR [-f mkdocs.yml]
 
@@ -13,10 +13,8 @@ mkdocs.yml and pages, so both sites get the same files.
   are the tested files; `md:sample` markers become those includes, other
   shortcodes (HTML comments) are dropped, and the
   `version:` and `sdk:` placeholders filled as on the page.
-- Page weight: mkdocstrings links assets/_mkdocstrings.css from every page; only
-  pages it rendered (`class="doc doc-...`) use it. Each stylesheet in <head>
-  blocks the first paint, which costs most on a slow phone (`make audit`,
-  mobile), so the link goes from the others.
+- Page weight: only the CSS and JavaScript the pages use, one stylesheet and
+  minified scripts (lighten.py).
 """
 
 from __future__ import annotations
@@ -26,16 +24,17 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markdown
 import yaml
 
 from streamdocs.markdown import kit, sdk_facts, shortcodes, versions
 from streamdocs.paths import page_url
+from streamdocs.site import lighten
 
 FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)(?:-{3}|\.{3})[ \t]*\n", re.S)
 HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
-STYLESHEET = re.compile(r'\s*<link rel="stylesheet" href="[^"]*assets/_mkdocstrings\.css">')
 
 
 @dataclass
@@ -149,20 +148,6 @@ def write_llms_txt(config: dict, root: Path, site: Path) -> None:
     (site / "llms-full.txt").write_text("\n".join(full), encoding="utf-8")
 
 
-def trim_page_weight(site: Path) -> int:
-    """Drop the mkdocstrings stylesheet from pages it rendered nothing on; how many."""
-    trimmed = 0
-    for page in site.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        if 'class="doc doc-' in html:
-            continue
-        lighter = STYLESHEET.sub("", html)
-        if lighter != html:
-            page.write_text(lighter, encoding="utf-8")
-            trimmed += 1
-    return trimmed
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m streamdocs.site.postbuild", description=__doc__
@@ -175,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.site_dir}: no built site here (build first)", file=sys.stderr)
         return 1
     write_llms_txt(config, args.config_file.resolve().parent, args.site_dir)
-    trim_page_weight(args.site_dir)
+    lighten.lighten(args.site_dir, urlsplit(config.get("site_url") or "/").path or "/")
     return 0
 
 

@@ -172,7 +172,7 @@ def test_the_chosen_scheme_follows_the_reader_to_other_pages(page, site_url):
     page.goto(site_url)
     page.locator(PALETTE_TOGGLE).first.click()
     _wait_for_scheme(page, "slate")
-    page.locator(".md-content a[href$='/concepts/']").first.click()  # instant navigation
+    page.locator(".md-content a[href='concepts/']").first.click()  # a link to another page
     page.wait_for_function(
         "document.querySelector('.md-content h1')?.textContent.startsWith('Concepts')"
     )

@@ -137,25 +137,15 @@ def emulator_env(sample_env):
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The site built once with `mkdocs build --strict`; a failure shows mkdocs' own words."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = site.build(site_dir)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
-    return site_dir
+    return site.built(tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory):
-    """The same sources built once by Zensical (`make zensical`), in a scratch copy: Zensical
-    writes only inside the project, and keeps a cache there."""
-    from streamdocs.paths import copy_project
-    from streamdocs.site import zensical as build_zensical
+    """The same sources built once by Zensical (`make zensical`), in a scratch copy."""
+    from streamdocs.site import zensical
 
-    root = copy_project(
-        tmp_path_factory.mktemp("zensical"), ["mkdocs.yml", "docs", "snippets", "cassettes"]
-    )
-    result = build_zensical.build(root / "site", root / "mkdocs.yml")
-    assert result.returncode == 0, f"zensical build failed:\n{result.stdout}\n{result.stderr}"
-    return root / "site"
+    return zensical.build_copy(tmp_path_factory.mktemp("zensical"))
 
 
 @pytest.fixture(scope="session")

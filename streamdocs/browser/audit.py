@@ -168,9 +168,10 @@ def main() -> None:
         raise SystemExit("node_modules missing: run `npm ci` first (make audit does).")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
-        built = site.build(Path(scratch))
-        if built.returncode:
-            raise SystemExit(built.stderr)
+        try:
+            site.built(Path(scratch))
+        except RuntimeError as failed:  # mkdocs' words, without a traceback
+            raise SystemExit(str(failed)) from None
         # `python -m streamdocs.browser.audit guides/curl/ ...` audits only those pages.
         paths = [p for p in pages(Path(scratch)) if not sys.argv[1:] or p in sys.argv[1:]]
         paths.sort(key=lambda path: (path != "", path))  # home page first

@@ -26,9 +26,10 @@ def main() -> None:
     OUT.mkdir()
     written = []
     with tempfile.TemporaryDirectory() as scratch:
-        built = site.build(Path(scratch))
-        if built.returncode:
-            raise SystemExit(built.stderr)
+        try:
+            site.built(Path(scratch))
+        except RuntimeError as failed:  # mkdocs' words, without a traceback
+            raise SystemExit(str(failed)) from None
         paths = [p for p in pages(Path(scratch)) if not sys.argv[1:] or p in sys.argv[1:]]
         with SiteServer(Path(scratch)) as server, sync_playwright() as playwright:
             browser = launch(playwright)

@@ -34,6 +34,15 @@ def build(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.Comp
     return postbuild(site_dir, config)
 
 
+def built(site_dir: Path) -> Path:
+    """The site built into site_dir as `build` does; a failed build raises with mkdocs' own
+    words (for the tests' fixture, the audit and the screenshots)."""
+    result = build(site_dir)
+    if result.returncode:
+        raise RuntimeError(f"mkdocs build --strict failed:\n{result.stderr}")
+    return site_dir
+
+
 def postbuild(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
     """`python -m streamdocs.site.postbuild` (llms.txt, page weight) on a built site."""
     return subprocess.run(

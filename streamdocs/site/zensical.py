@@ -69,6 +69,19 @@ def build(site_dir: Path, config: Path) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(result.args, code, result.stdout, result.stderr)
 
 
+def build_copy(scratch: Path) -> Path:
+    """The site built by Zensical from a copy of the sources in `scratch` (Zensical writes
+    only inside the project, and keeps a cache there); its folder. A failed build raises
+    with Zensical's own words."""
+    from streamdocs.paths import copy_project
+
+    root = copy_project(scratch, ["mkdocs.yml", "docs", "snippets", "cassettes"])
+    result = build(root / "site", root / "mkdocs.yml")
+    if result.returncode:
+        raise RuntimeError(f"zensical build failed:\n{result.stdout}\n{result.stderr}")
+    return root / "site"
+
+
 def _without_traceback(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     """A writer's mistake (streamdocs.BuildError) as its one line, not Zensical's two
     tracebacks around it; any other failure as Zensical printed it."""

@@ -92,6 +92,8 @@ for _ in range(ATTEMPTS):
         continue
     if message is not None:
         break
+    if ended is not None:  # message_delta came, message_stop did not
+        sys.exit(f"\n[the stream ended after the answer ended ({ended})]")
     # No message_stop and nothing raised: a proxy ended the body early.
     print("\n[the stream ended early; resuming]", file=sys.stderr)
 # --8<-- [end:stream]

@@ -46,9 +46,7 @@ def post_in_two_packets(port: int, body: bytes, split: int) -> str:
     return answer.decode("utf-8", "replace")
 
 
-def test_a_question_split_inside_a_character_reaches_the_api_whole(
-    emulator, emulator_env
-):
+def test_a_question_split_inside_a_character_reaches_the_api_whole(emulator, emulator_env):
     emulator_env(emulator)
     question = "Écris un haïku sur la mer, s’il te plaît — 海"
     body = json.dumps({"message": question}, ensure_ascii=False).encode()

@@ -114,7 +114,10 @@ for (
     }
     continue;
   }
-  if (!message) {
+  if (!message && ended) {
+    // message_delta came, message_stop did not: as above.
+    failure = `the stream ended after the answer ended (${ended})`;
+  } else if (!message) {
     // The body ended without message_stop: a proxy ended it early.
     console.error("\n[the stream ended early; resuming]");
   }

@@ -16,8 +16,8 @@ client = anthropic.Anthropic(
 MODEL = sys.argv[1] if len(sys.argv) > 1 else "claude-sonnet-5-5"
 PROMPT = "How do I recover when a stream breaks? Answer in one paragraph."
 ATTEMPTS = 4
-# Models that still continue a final assistant turn (a prefill); the
-# others reject one with a 400.
+# Models that continue a final assistant turn (a prefill), less those
+# the SDK deprecates; most others reject one with a 400.
 PREFILL_MODELS = ("claude-haiku-4-5",)
 
 

@@ -48,3 +48,16 @@ def test_a_break_after_message_delta_stops_without_asking_for_more(tmp_path, sam
         "A body that ends, cleanly or not, after `message_delta` but before "
         "`message_stop` has all its text",
     )
+
+
+@pytest.mark.parametrize("sample", ["recover_stream.py", "ts/recover_stream.ts"])
+def test_the_prefill_comment_does_not_say_every_other_model_rejects_one(sample):
+    """claude-opus-4-5 takes a prefill (the models table) and is not in the list (the SDK
+    deprecates it): the comment above the list may not call the rest all refusers."""
+    from streamdocs.emulator import models
+
+    text = (SNIPPETS / sample).read_text(encoding="utf-8")
+    listed = ("claude-haiku-4-5",)
+    outside = [m for m in models.known() if models.facts(m).prefill and not m.startswith(listed)]
+    assert outside, "every model that takes a prefill is listed: the old comment held"
+    assert "others reject one" not in text or "most others reject one" in text

@@ -48,7 +48,7 @@ def post_in_two_packets(port: int, body: bytes, split: int) -> str:
 
 def test_a_question_split_inside_a_character_reaches_the_api_whole(emulator, emulator_env):
     emulator_env(emulator)
-    question = "Écris un haïku sur la mer, s’il te plaît — 海"
+    question = "Écris un haïku sur la mer, merci — 海"
     body = json.dumps({"message": question}, ensure_ascii=False).encode()
     split = body.index("海".encode()) + 1  # inside the last character's three bytes
     seen = len(emulator.requests)

@@ -16,8 +16,8 @@ client = anthropic.Anthropic(
 MODEL = sys.argv[1] if len(sys.argv) > 1 else "claude-sonnet-5-5"
 PROMPT = "How do I recover when a stream breaks? Answer in one paragraph."
 ATTEMPTS = 4
-# Models that still continue a final assistant turn (a prefill); the
-# others reject one with a 400.
+# Models that continue a final assistant turn (a prefill), less those
+# the SDK deprecates; most others reject one with a 400.
 PREFILL_MODELS = ("claude-haiku-4-5",)
 
 
@@ -92,6 +92,8 @@ for _ in range(ATTEMPTS):
         continue
     if message is not None:
         break
+    if ended is not None:  # message_delta came, message_stop did not
+        sys.exit(f"\n[the stream ended after the answer ended ({ended})]")
     # No message_stop and nothing raised: a proxy ended the body early.
     print("\n[the stream ended early; resuming]", file=sys.stderr)
 # --8<-- [end:stream]

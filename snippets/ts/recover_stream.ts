@@ -9,8 +9,8 @@ const MODEL = process.argv[2] ?? "claude-sonnet-5-5";
 const PROMPT =
   "How do I recover when a stream breaks? Answer in one paragraph.";
 const ATTEMPTS = 4;
-// Models that still continue a final assistant turn (a prefill); the
-// others reject one with a 400.
+// Models that continue a final assistant turn (a prefill), less those
+// the SDK deprecates; most others reject one with a 400.
 const PREFILL_MODELS = ["claude-haiku-4-5"];
 
 // A break or a passing overload, not a request the API refused.
@@ -114,7 +114,10 @@ for (
     }
     continue;
   }
-  if (!message) {
+  if (!message && ended) {
+    // message_delta came, message_stop did not: as above.
+    failure = `the stream ended after the answer ended (${ended})`;
+  } else if (!message) {
     // The body ended without message_stop: a proxy ended it early.
     console.error("\n[the stream ended early; resuming]");
   }

@@ -27,11 +27,17 @@ const PAGE: Record<string, [string, string]> = {
 const USERS = new Map<string, string>();
 for (const entry of (process.env.RELAY_TOKENS ?? "").split(",")) {
   const [user, token] = entry.split(/:(.*)/s);
-  if (user && token) USERS.set(token, user);
+  if (!user || !token) {
+    // an empty token would let anyone in
+    console.error(`RELAY_TOKENS: '${entry}' is not user:token`);
+    process.exit(1);
+  }
+  USERS.set(token, user);
 }
-if (USERS.size === 0) throw new Error('set RELAY_TOKENS="user:token,..."');
 
-const client = new Anthropic();
+// `timeout` bounds each attempt's wait for the response's headers; after
+// them, the watchdog in relay() bounds each silence.
+const client = new Anthropic({ timeout: IDLE_MS });
 const started = new Map<string, number[]>(); // user -> answers' start times
 
 // The user whose token came in `Authorization: Bearer ...`, or null.
@@ -203,6 +209,7 @@ const server = createServer(async (req, res) => {
     return;
   }
   let body = "";
+  req.setEncoding("utf8"); // a character split between packets stays whole
   for await (const chunk of req) {
     body += chunk;
     if (body.length > 4 * MAX_CHARS) break; // no need to read on

@@ -21,10 +21,12 @@ ATTEMPTS = 4
 PREFILL_MODELS = ("claude-haiku-4-5",)
 
 
-def worth_resuming(err: anthropic.APIError) -> bool:
+def worth_resuming(err: Exception) -> bool:
     """A break or a passing overload, not a request the API refused."""
     if isinstance(err, anthropic.APIConnectionError):
         return True  # dropped or stalled (APITimeoutError is a subclass)
+    if isinstance(err, UnicodeDecodeError):
+        return True  # the body was closed inside a character
     status = getattr(err, "status_code", None)
     # 200: an `error` event inside the stream; the rest: worth a retry
     return status in (200, 408, 409, 429) or (status or 0) >= 500
@@ -76,7 +78,7 @@ for _ in range(ATTEMPTS):
                     ended = event.delta.stop_reason
                 elif event.type == "message_stop":
                     message = event.message
-    except anthropic.APIError as err:
+    except (anthropic.APIError, UnicodeDecodeError) as err:
         if message is not None:
             break  # it broke after message_stop: the answer is whole
         if ended is not None:

@@ -94,6 +94,7 @@ def sse(event: str, data: dict) -> str:
 
 
 async def relay(request: Request, message: str):
+    stream = None  # set once the request has been let through
     try:
         async with client.messages.stream(
             model=MODEL,
@@ -129,9 +130,11 @@ async def relay(request: Request, message: str):
         text = f"The connection to the API was interrupted ({what})."
         yield sse("error", {"type": what, "message": text})
     except (anthropic.AnthropicError, TypeError) as err:
-        # The relay's own credentials: none (the SDK's TypeError), or a
-        # profile or identity token it cannot use. Its message names
-        # files on the server: it goes to the log, not to the page.
+        if stream is not None:  # not at the request: a bug, not ours
+            raise
+        # The relay's own credentials: none (the SDK's TypeError), or an
+        # identity token it cannot use. Its message names files on the
+        # server: it goes to the log, not to the page.
         log.error("no usable API credentials: %s", err)
         text = "The relay has no usable API credentials."
         yield sse("error", {"type": "credentials", "message": text})

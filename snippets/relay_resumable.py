@@ -142,6 +142,7 @@ class Answer:
     async def fetch(self, message: str) -> None:
         """Ask the API, once, on this worker; whoever reads, reads Redis."""
         watcher = asyncio.create_task(self.watch(asyncio.current_task()))
+        stream = None  # set once the request has been let through
         try:
             async with client.messages.stream(
                 model=MODEL,
@@ -174,13 +175,16 @@ class Answer:
             what = err.type or f"HTTP {err.status_code}"
             text = err.api_message or err.message
             await self.add("error", {"type": what, "message": text})
-        except anthropic.APIError as err:  # no answer, a drop or a stall
+        except (anthropic.APIError, UnicodeDecodeError) as err:
+            # no answer, a drop or a stall (or a body closed mid-character)
             what = type(err).__name__
             text = f"The connection to the API was interrupted ({what})."
             await self.add("error", {"type": what, "message": text})
         except (anthropic.AnthropicError, TypeError) as err:
+            if stream is not None:  # not at the request: a bug, not ours
+                raise
             # The relay's own credentials: none (the SDK's TypeError),
-            # or a profile or identity token it cannot use.
+            # or an identity token it cannot use.
             log.error("%s: no usable API credentials: %s", self.id, err)
             text = "The relay has no usable API credentials."
             await self.add(

@@ -23,8 +23,9 @@ try:
                 print(event.text, end="", flush=True)
             elif event.type == "message_stop":
                 message = event.message
-except anthropic.APIError as err:
-    # An HTTP error, an `error` event, or a dropped or stalled connection
+except (anthropic.APIError, UnicodeDecodeError) as err:
+    # An HTTP error, an `error` event, a dropped or stalled connection,
+    # or (UnicodeDecodeError) a body closed inside a character
     failure = getattr(err, "type", None) or type(err).__name__
 else:
     failure = None if message else "the stream ended early"

@@ -61,3 +61,26 @@ def test_the_prefill_comment_does_not_say_every_other_model_rejects_one(sample):
     outside = [m for m in models.known() if models.facts(m).prefill and not m.startswith(listed)]
     assert outside, "every model that takes a prefill is listed: the old comment held"
     assert "others reject one" not in text or "most others reject one" in text
+
+
+def test_a_body_closed_inside_a_character_is_resumed(tmp_path):
+    """A proxy that closes the body cleanly inside a multi-byte character makes the Python
+    SDK raise the builtin UnicodeDecodeError: recover_stream takes it for a break and
+    resumes (it crashed with a traceback, past `except anthropic.APIError`)."""
+    from streamdocs.emulator.canned import START, end, sse, text_block
+
+    body = sse(START, *text_block(0, "Streaming is like a café", " line."), *end())
+    with Emulator() as emulator:
+        case = uuid.uuid4().hex
+        cut = body.index("é".encode()) + 1
+        url = emulator.add_case(case, Fault(body, cut_at=cut, abrupt=False))
+        env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+               "ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": url}  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, str(SNIPPETS / "recover_stream.py")], env=env,
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        asked = len(emulator.case_log(case).requests)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0 and "[UnicodeDecodeError; resuming]" in output, output
+    assert "Traceback" not in output and asked == 2, f"{asked} requests:\n{output}"

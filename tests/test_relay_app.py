@@ -244,3 +244,19 @@ def test_a_credential_problem_stays_on_the_server(emulator, credential, tmp_path
     assert "no usable API credentials" in caplog.text and str(tmp_path) not in answer
     asked = [r for r in emulator.requests if r["path"].endswith("/messages")]
     assert asked == [], "a request without a credential reached the Messages API"
+
+
+def test_a_failure_after_the_request_is_no_credential_problem(emulator):
+    """The relay's `credentials` error is for a request the SDK could not send: a TypeError
+    once the stream is open (here an event whose text is null) is a bug, and is not reported
+    to the page as the relay's credentials."""
+    from streamdocs.emulator.canned import START, end, sse, text_block
+    from streamdocs.emulator.variants import Fault
+
+    events = text_block(0, "Hello", "x")
+    events[2]["delta"]["text"] = None
+    base = emulator.add_case("null-text", Fault(sse(START, *events, *end())))
+    with demo.api_env(base):
+        app = demo.relay_app()
+    with TestClient(app, headers=AUTH) as client, pytest.raises(TypeError):
+        client.post("/chat", json={"message": "Hi"})

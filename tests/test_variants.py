@@ -37,8 +37,8 @@ def test_the_cuts_inside_an_event_come_both_ways_as_the_page_says():
     assert dropped and dropped == clean, f"only one way: {dropped ^ clean}"
     says(
         PAGE,
-        "inside the first non-ASCII character of the text (at each of its bytes), inside the "
-        "first `partial_json` and the first thinking text, each both ways",
+        "inside the first non-ASCII character of the text (after each of its bytes but the "
+        "last), inside the first `partial_json` and the first thinking text, each both ways",
     )
 
 

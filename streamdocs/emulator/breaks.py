@@ -8,9 +8,9 @@ answer (streamdocs/samples/variants.py), and the emulator kit breaks each shape'
 a reader's own request (streamdocs/kit/).
 
 - cut: the body ends after each event, abruptly (no terminating chunk) or cleanly; or
-  inside an event, both ways: at every byte of the answer's first non-ASCII character,
-  and inside the first `partial_json` and the first thinking text; plus seeded offsets
-  elsewhere (abruptly);
+  inside an event, both ways: after each byte but the last of the answer's first non-ASCII
+  character, and inside the first `partial_json` and the first thinking text; plus seeded
+  offsets elsewhere (abruptly);
 - stall: silence at each phase of the answer (`STALL_PHASES`), for `seconds`;
 - model: the answer names another model id (`message_start.message.model`).
 """

@@ -63,6 +63,15 @@ def _special(snippet: str, name: str | None = None, **options) -> Case:
     return Case(name=name or snippet, snippet=SNIPPETS / f"{snippet}{suffix}", **options)
 
 
+# The three relays, each asked one question by a caller it knows.
+RELAY_CASE: dict[str, Any] = {
+    "kind": "app",
+    "request": {"message": "Write a haiku about the sea."},
+    "path": "/chat",
+    "env": {"RELAY_TOKENS": "reader:relay-sample-token"},
+    "headers": {"Authorization": "Bearer relay-sample-token"},
+}
+
 # Runs that differ from "replay the cassette, exit 0". Keyed by case name.
 SPECIAL: dict[str, Case] = {
     case.name: case
@@ -113,31 +122,9 @@ SPECIAL: dict[str, Case] = {
             "ts/http_errors", "ts/http_errors_unauthorized", scenario="unauthorized", exit_code=1
         ),
         _special("ts/http_errors", "ts/http_errors_overloaded", scenario="overloaded", exit_code=1),
-        _special(
-            "ts/relay_app",
-            kind="app",
-            request={"message": "Write a haiku about the sea."},
-            path="/chat",
-            env={"RELAY_TOKENS": "reader:relay-sample-token"},
-            headers={"Authorization": "Bearer relay-sample-token"},
-        ),
-        _special(
-            "relay_app",
-            kind="app",
-            request={"message": "Write a haiku about the sea."},
-            path="/chat",
-            env={"RELAY_TOKENS": "reader:relay-sample-token"},
-            headers={"Authorization": "Bearer relay-sample-token"},
-        ),
-        _special(
-            "relay_resumable",
-            kind="app",
-            request={"message": "Write a haiku about the sea."},
-            path="/chat",
-            env={"RELAY_TOKENS": "reader:relay-sample-token"},
-            headers={"Authorization": "Bearer relay-sample-token"},
-            services=("redis",),
-        ),
+        _special("ts/relay_app", **RELAY_CASE),
+        _special("relay_app", **RELAY_CASE),
+        _special("relay_resumable", **RELAY_CASE, services=("redis",)),
     ]
 }
 

@@ -207,11 +207,7 @@ def fresh_clone_to_green(reinstall_tools: bool = False) -> list[tuple[str, str]]
             ("system tools (make tools; already installed)", ["make", "tools"], clone),
             (
                 "environment (Python and Node packages, caches cold)",
-                [
-                    "make",
-                    ".venv/.installed-from-lock",
-                    "snippets/ts/node_modules/.package-lock.json",
-                ],
+                ["make", *ENVIRONMENT_TARGETS],
                 clone,
             ),
             ("suite (make test: lint and pytest -n 3)", ["make", "test"], clone),
@@ -243,10 +239,12 @@ def _slowest(pytest_output: str) -> list[tuple[str, str]]:
 
 
 def _reinstall_tools() -> list[str]:
-    """The tools' Debian packages, installed again with the package cache emptied first."""
+    """The Debian packages of the tools `make test` provisions (the Makefile's TOOLS, not
+    the audit's npm), installed again with the package cache emptied first."""
     from streamdocs import tools
 
-    packages = sorted({tools.TOOLS[name].package for name in tools.TOOLS if name != "venv"})
+    names = re.search(r"^TOOLS := (.+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    packages = sorted({tools.TOOLS[name].package for name in names[1].split()})
     script = "apt-get clean && apt-get install -y -q --reinstall " + " ".join(packages)
     return ["sh", "-c", script]
 

@@ -210,7 +210,7 @@ def fresh_clone_to_green(reinstall_tools: bool = False) -> list[tuple[str, str]]
                 ["make", *ENVIRONMENT_TARGETS],
                 clone,
             ),
-            ("suite (make test: lint and pytest -n 3)", ["make", "test"], clone),
+            ("suite (make test: lint and pytest -n 2)", ["make", "test"], clone),
         ]
         total, output = 0.0, ""
         for label, command, cwd in steps:
@@ -448,8 +448,8 @@ def main() -> None:
         return
     rows: list[tuple[str, str]] = []
     rows.append(("environment setup from the lock", f"{environment_setup():.1f} s"))
-    suite = timed([sys.executable, "-m", "pytest", "-q", "-n", "3", "--dist", "loadgroup"])
-    rows.append(("test suite wall time (pytest -n 3, as make test)", f"{suite:.1f} s"))
+    suite = timed([sys.executable, "-m", "pytest", "-q", "-n", "2"])
+    rows.append(("test suite wall time (pytest -n 2, as make test)", f"{suite:.1f} s"))
     wall, per_sample = sample_times()
     rows.append((f"sample tests wall time ({len(per_sample)} cases)", f"{wall:.2f} s"))
     for language, marker in (("Python", False), ("TypeScript", True)):

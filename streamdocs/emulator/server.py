@@ -162,7 +162,7 @@ class Emulator:
         if entry is not None:
             entry.status = response.status
             if response.status >= 400 and isinstance(response, web.Response) and response.body:
-                entry.error = json.loads(response.body)["error"]["type"]
+                entry.http_error = json.loads(response.body)["error"]["type"]
         return response
 
     def _case(self, request: web.Request) -> CaseLog | None:
@@ -214,8 +214,7 @@ class Emulator:
         if body.get("stream") is True:
             return await self._stream(request, reply, message, ids, gzip, entry)
         if entry is not None:  # a whole message: as good as its message_stop
-            entry.whole(message)
-            entry.message_stop = reply.interrupt is None
+            entry.whole(message, complete=reply.interrupt is None)
         return await self._single(request, reply, message, ids, gzip)
 
     def _compose(

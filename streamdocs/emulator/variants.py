@@ -99,54 +99,90 @@ def rename_model(body: bytes, model: str) -> bytes:
 class Arrived:
     """What one request of a case has been sent whole so far: the text of its text deltas,
     its stop reason, the tools it called, and whether its `message_stop` event went out
-    (kept up to date as bytes are written, so it holds even while a stalled answer is still
+    (read from the bytes written so far, so it holds even while a stalled answer is still
     silent); with the request itself and the bytes written."""
 
-    text: str = ""
-    message_stop: bool = False
     status: int = 200
-    stop_reason: str | None = None
-    tools: tuple[str, ...] = ()
-    error: str | None = None  # the type of the HTTP error or `error` event it got
     request: Any = None  # the request's JSON body
     body: bytes = b""  # the SSE bytes written so far (uncompressed)
+    message: dict | None = None  # a whole (non-streamed) message that was sent
+    # Set by the server: an HTTP error's type; whether a whole message counts as complete
+    http_error: str | None = None
+    whole_complete: bool = False
+    # The body's events, parsed when a field is read (not on every write: a case's answer
+    # is written event by event, and parsing all of it each time was the suite's hot spot)
+    _parsed: tuple[int, list[dict]] = field(default=(-1, []), repr=False, compare=False)
 
     def sent(self, body: bytes) -> None:
         """The bytes written so far were `body`."""
         self.body = body
-        events = [data for _, data in json_events(body)]  # an event cut short is none
-        self.text = "".join(
+
+    def whole(self, message: dict, complete: bool) -> None:
+        """A whole (non-streamed) `message` was sent; `complete`: as good as its
+        message_stop."""
+        self.message, self.whole_complete = message, complete
+
+    def _events(self) -> list[dict]:
+        if self._parsed[0] != len(self.body):  # an event cut short is none
+            self._parsed = (len(self.body), [data for _, data in json_events(self.body)])
+        return self._parsed[1]
+
+    @property
+    def text(self) -> str:
+        if self.message is not None:
+            content = self.message.get("content") or []
+            return "".join(b.get("text", "") for b in content if b.get("type") == "text")
+        return "".join(
             data["delta"].get("text", "")
-            for data in events
+            for data in self._events()
             if data.get("type") == "content_block_delta"
             and data["delta"].get("type") == "text_delta"
         )
-        self.message_stop = any(data.get("type") == "message_stop" for data in events)
-        self.stop_reason = next(
+
+    @property
+    def message_stop(self) -> bool:
+        if self.message is not None:
+            return self.whole_complete
+        return any(data.get("type") == "message_stop" for data in self._events())
+
+    @property
+    def stop_reason(self) -> str | None:
+        if self.message is not None:
+            return self.message.get("stop_reason")
+        return next(
             (
                 data["delta"].get("stop_reason")
-                for data in events
+                for data in self._events()
                 if data.get("type") == "message_delta" and isinstance(data.get("delta"), dict)
             ),
             None,
         )
-        self.tools = tuple(
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        if self.message is not None:
+            content = self.message.get("content") or []
+            return tuple(b.get("name", "") for b in content if b.get("type") == "tool_use")
+        return tuple(
             data["content_block"].get("name", "")
-            for data in events
+            for data in self._events()
             if data.get("type") == "content_block_start"
             and (data.get("content_block") or {}).get("type") == "tool_use"
         )
-        self.error = next(
-            (str((d.get("error") or {}).get("type")) for d in events if d.get("type") == "error"),
+
+    @property
+    def error(self) -> str | None:
+        """The type of the HTTP error or `error` event it got."""
+        if self.http_error is not None:
+            return self.http_error
+        return next(
+            (
+                str((d.get("error") or {}).get("type"))
+                for d in self._events()
+                if d.get("type") == "error"
+            ),
             None,
         )
-
-    def whole(self, message: dict) -> None:
-        """A whole (non-streamed) `message` was sent."""
-        content = message.get("content") or []
-        self.text = "".join(b.get("text", "") for b in content if b.get("type") == "text")
-        self.stop_reason = message.get("stop_reason")
-        self.tools = tuple(b.get("name", "") for b in content if b.get("type") == "tool_use")
 
 
 @dataclass

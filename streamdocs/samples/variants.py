@@ -469,8 +469,19 @@ def _named(sample: matrix.Sample, crash: str) -> bool:
     troubleshooting page when one of those links it."""
     cls = crash.split(":")[0].rsplit(".", 1)[-1]
     pages = _pages()
+    if sample.path not in _EXPLAINING:
+        _EXPLAINING[sample.path] = _explaining(sample, pages)
+    return any(re.search(rf"\b{re.escape(cls)}\b", pages[p]) for p in _EXPLAINING[sample.path])
+
+
+# Each sample's pages, found once: reading every page's markers again for each of
+# thousands of runs cost more than the runs.
+_EXPLAINING: dict[Path, tuple[Path, ...]] = {}
+
+
+def _explaining(sample: matrix.Sample, pages: dict[Path, str]) -> tuple[Path, ...]:
+    """The pages a reader of the sample meets its failures on."""
     shown_on = matrix.pages_showing(sample, pages)
-    errors = DOCS / matrix.TROUBLESHOOTING
     if matrix.page_links_troubleshooting(sample, pages):
-        shown_on.append(errors)
-    return any(re.search(rf"\b{re.escape(cls)}\b", pages[p]) for p in shown_on if p in pages)
+        shown_on.append(DOCS / matrix.TROUBLESHOOTING)
+    return tuple(p for p in shown_on if p in pages)

@@ -195,6 +195,11 @@ class Scenario:
         return self.replies[min(attempt, len(self.replies) - 1)]
 
     @property
+    def goes_silent(self) -> bool:
+        """Some reply stalls: only then does a client's read timeout decide the outcome."""
+        return any(r.interrupt is not None and r.interrupt.stall_seconds for r in self.replies)
+
+    @property
     def text(self) -> str:
         """The text blocks of the last reply, the one a retrying client ends with."""
         return "".join(b["text"] for b in self.replies[-1].content if b["type"] == "text")

@@ -10,7 +10,7 @@
 //   429/529s need no real wait.
 // - "fast-timeouts": a client made without its own `timeout` waits 1 s for the response's
 //   headers instead of 10 minutes (BaseAnthropic.DEFAULT_TIMEOUT), as Python's clients
-//   get a 1 s read timeout. Once the headers are in, the SDK's timeout no longer applies
+//   get a 1 s read timeout (in the worker pool, the job's read timeout). Once the headers are in, the SDK's timeout no longer applies
 //   and Node's fetch waits 300 s for a silent body: the matrix's 2 s stalls are waited
 //   out, as they would be.
 // - "linger": the process stays 1.5 s after the sample is done, so a test can see a
@@ -41,6 +41,10 @@ if (wanted.has("no-retry-wait")) {
 if (wanted.has("fast-timeouts")) {
   need(BaseAnthropic.DEFAULT_TIMEOUT === 600000, `BaseAnthropic.DEFAULT_TIMEOUT is ${BaseAnthropic.DEFAULT_TIMEOUT}, not 600000`);
   BaseAnthropic.DEFAULT_TIMEOUT = 1000;
+  // node_worker.mjs runs many jobs in one process: each may ask for its own wait (seconds)
+  globalThis[Symbol.for("streamdocs.defaultTimeout")] = (seconds) => {
+    BaseAnthropic.DEFAULT_TIMEOUT = seconds * 1000;
+  };
 }
 
 if (wanted.has("linger")) {

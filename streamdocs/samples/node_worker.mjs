@@ -83,6 +83,7 @@ async function run(job) {
   Object.assign(process.env, BASE_ENV, job.env);
   process.argv = [process.execPath, job.file, ...(job.args ?? [])];
   bodyTimeout(job.body_timeout ?? null);
+  globalThis[Symbol.for("streamdocs.defaultTimeout")]?.(job.read_timeout ?? 1);
   process.exitCode = undefined;
   process.stdout.write = capture(output, stdout);
   process.stderr.write = capture(output);

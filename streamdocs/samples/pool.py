@@ -52,7 +52,8 @@ class Job:
     args: tuple[str, ...] = ()
     env: dict[str, str | None] = field(default_factory=dict)  # over an isolated environment
     home_files: dict[str, str] = field(default_factory=dict)
-    # The read timeout of a client that sets none (the SDK's default is 600 s), and the
+    # The read timeout of a client that sets none (the SDK's default is 600 s; for Node,
+    # its wait for the response's headers), and the
     # longest one a sample may set itself: a stall waits no longer than that.
     read_timeout: float = 1.0
     cap_read_timeout: float | None = None
@@ -209,7 +210,8 @@ def _node_job(job: Job, homes: contextlib.ExitStack) -> dict[str, Any]:
     changes = environment.overlay({**job.env, "HOME": home}, home)
     environment.apply(changes, environ.__setitem__, lambda name: environ.pop(name, None))
     return {"file": str(job.case.snippet), "args": list(job.args), "env": environ,
-            "timeout": CASE_SECONDS, "body_timeout": job.body_timeout}  # fmt: skip
+            "timeout": CASE_SECONDS, "body_timeout": job.body_timeout,
+            "read_timeout": job.read_timeout}  # fmt: skip
 
 
 def size() -> int:

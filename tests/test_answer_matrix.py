@@ -20,7 +20,7 @@ from streamdocs.emulator.fit import compatible
 from streamdocs.emulator.scenarios import load_scenarios, shapes
 from streamdocs.emulator.variants import Fault
 from streamdocs.paths import ANSWER_MATRIX, DOCS, SNIPPETS, rel
-from streamdocs.samples import matrix, pool, runner
+from streamdocs.samples import matrix, pool, runner, variants
 from streamdocs.samples.cases import NAMED_TESTS, SPECIAL, Case, typescript_samples
 from streamdocs.site.tables import tables
 
@@ -148,6 +148,8 @@ def test_the_page_says_which_read_timeouts_the_runs_use():
     assert f"gets a read timeout of {fast} here on the shapes that go silent ({listed})" in text
     assert f"not the SDK's {default}" in text
     assert f"on every other shape {UNHURRIED_READ_TIMEOUT:g} s" in text
+    # the generated faults: a stall's timeouts, and a sample's own outside a stall
+    assert f"is cut to {variants.STALL_READ_TIMEOUT:g} s too ({variants.READ_CAP:g} s in" in text
     for path in sorted({s.path for s in SAMPLES if s.path.suffix == ".py"}):
         # Timeout(ALL, read=READ, ...): the read timeout is READ if given, else ALL
         for call in re.findall(r"Timeout\(\s*[\d.]+[^)]*\)", path.read_text()):

@@ -19,6 +19,9 @@ from streamdocs.browser.server import pages
 from streamdocs.paths import ROOT, SUITE, copy_project, page_url
 from streamdocs.site import build as site_build
 
+# The xdist workers `make test` runs (the Makefile's JOBS): the suite is timed as it runs.
+JOBS = re.search(r"^JOBS \?= (\d+)$", (ROOT / "Makefile").read_text(), re.M)[1]
+
 
 def timed(command: list[str], cwd: Path = ROOT, **kwargs) -> float:
     start = time.perf_counter()
@@ -210,7 +213,7 @@ def fresh_clone_to_green(reinstall_tools: bool = False) -> list[tuple[str, str]]
                 ["make", *ENVIRONMENT_TARGETS],
                 clone,
             ),
-            ("suite (make test: lint and pytest -n 2)", ["make", "test"], clone),
+            (f"suite (make test: lint and pytest -n {JOBS})", ["make", "test"], clone),
         ]
         total, output = 0.0, ""
         for label, command, cwd in steps:
@@ -448,8 +451,8 @@ def main() -> None:
         return
     rows: list[tuple[str, str]] = []
     rows.append(("environment setup from the lock", f"{environment_setup():.1f} s"))
-    suite = timed([sys.executable, "-m", "pytest", "-q", "-n", "2"])
-    rows.append(("test suite wall time (pytest -n 2, as make test)", f"{suite:.1f} s"))
+    suite = timed([sys.executable, "-m", "pytest", "-q", "-n", JOBS, "--dist", "loadgroup"])
+    rows.append((f"test suite wall time (pytest -n {JOBS}, as make test)", f"{suite:.1f} s"))
     wall, per_sample = sample_times()
     rows.append((f"sample tests wall time ({len(per_sample)} cases)", f"{wall:.2f} s"))
     for language, marker in (("Python", False), ("TypeScript", True)):

@@ -28,10 +28,12 @@ $(ENV_READY): requirements.lock
 	@$(PYTHON) -m streamdocs.tools venv
 	$(PYTHON) -m venv $(VENV)
 	@# uv installs the lock in seconds where pip takes minutes; uv itself comes from the
-	@# lock, checked by its hashes like everything else.
+	@# lock, checked by its hashes like everything else. Compiled here, once, in parallel:
+	@# otherwise every process the tests start compiles the SDK again where bytecode is
+	@# not written (PYTHONDONTWRITEBYTECODE), ~1 s of CPU each.
 	awk '/^uv==/{on=1} on{print} on && !/\\$$/{exit}' requirements.lock > $(VENV)/uv-requirement.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r $(VENV)/uv-requirement.txt
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps --compile-bytecode -r requirements.lock
 	@# The site's own package (streamdocs/: Markdown extensions, post-build step) is imported
 	@# from this checkout by both generators: a .pth file puts the repository on the path.
 	$(BIN)/python -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_path("purelib"), "streamdocs-checkout.pth").write_text(str(pathlib.Path.cwd()) + "\n")'

@@ -299,3 +299,15 @@ def write_page(found: dict[tuple[str, str], tuple[int, str]]) -> None:
 @functools.cache
 def pages_text() -> dict[Path, str]:
     return {p: p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")}
+
+
+def test_every_typescript_sample_completes_the_stall_as_the_page_says(results):
+    """After the headers Node's fetch waits 300 s for a silent body: the 2 s stall is
+    waited out by every TypeScript sample, which the timeouts paragraph explains."""
+    text = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "why every `ts/` sample completes in the `stall` row" in text
+    stalled = {name: run for (name, shape), run in results.items() if shape == "stall"}
+    typescript = {name: run for name, run in stalled.items() if name.startswith("ts/")}
+    assert typescript and all(run.exit_code == 0 for run in typescript.values()), {
+        name: run.output[-200:] for name, run in typescript.items() if run.exit_code
+    }

@@ -152,3 +152,17 @@ def test_the_matrix_page_summarises_what_each_sample_did(outcomes, request):
         f"{rel(ANSWER_MATRIX)}'s summary of the generated variants is not this run's: "
         "it is generated, run `make outputs`"
     )
+
+
+def test_stalls_outlast_every_samples_timeout_but_curls_which_waits_them_out(outcomes):
+    """The page: in a stall run a client gives up after 0.3 s (the TypeScript relay too, a
+    server sample run in the Node workers) and a stall lasts 5 s; curl sets no timeout."""
+    page = " ".join(ANSWER_MATRIX.read_text(encoding="utf-8").split())
+    assert "`curl_stream` sets no timeout: it waits each stall out." in page
+    stalls = [(v, run) for v, run, _ in outcomes if v.kind == "stall"]
+    waited = {v.sample.name for v, run in stalls if run.seconds >= variants.STALL}
+    assert "curl_stream" in waited
+    relay = [run for v, run in stalls if v.sample.name == "ts/relay_app"]
+    assert relay and sum(run.seconds < variants.STALL for run in relay) == len(relay), (
+        "the TypeScript relay waited out a stall: the job's timeouts did not reach it"
+    )

@@ -196,8 +196,11 @@ class Scenario:
 
     @property
     def goes_silent(self) -> bool:
-        """Some reply stalls: only then does a client's read timeout decide the outcome."""
-        return any(r.interrupt is not None and r.interrupt.stall_seconds for r in self.replies)
+        """Some reply stalls without pings: only then can a client's read timeout fire."""
+        return any(
+            r.interrupt is not None and r.interrupt.stall_seconds and not r.interrupt.pings_every
+            for r in self.replies
+        )
 
     @property
     def text(self) -> str:

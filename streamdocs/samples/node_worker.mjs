@@ -11,6 +11,7 @@
 // --import, has patched the SDK once for every job.
 import { createInterface } from "node:readline";
 import { writeSync } from "node:fs";
+import { Server } from "node:net";
 import { pathToFileURL } from "node:url";
 
 const RESULTS = Number(process.env.STREAMDOCS_RESULTS_FD);
@@ -26,12 +27,51 @@ const OWN = new Set(["PipeWrap", "TTYWrap", "FSReqCallback"]);
 
 class Exit extends Error {}
 
+// An app job (a server sample, `node relay_app.ts` with PORT=0): the servers it starts, so
+// the worker can send it the case's request and close them after, as stopping the
+// process would. A new process per app run cost ~0.3 s of CPU.
+const listening = [];
+const listen = Server.prototype.listen;
+Server.prototype.listen = function (...args) {
+  listening.push(this);
+  return listen.apply(this, args);
+};
+
+async function askApp(app, limit) {
+  const deadline = Date.now() + limit;
+  while (!listening.some((server) => server.listening)) {
+    if (Date.now() > deadline) return { status: 0, body: "" };
+    await new Promise((resolve) => setTimeout(resolve, 5).unref());
+  }
+  const { port } = listening.find((server) => server.listening).address();
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}${app.path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", connection: "close", ...app.headers },
+      body: JSON.stringify(app.request),
+      signal: AbortSignal.timeout(limit),
+      dispatcher: ASKING, // not the job's short body timeout, meant for the sample's own fetch
+    });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    return { status: 0, body: "", error };
+  } finally {
+    for (const server of listening.splice(0)) {
+      server.closeAllConnections?.();
+      server.close();
+    }
+  }
+}
+
 // Node's fetch (undici) waits 300 s for a silent body: a job may ask for less, the Node
 // twin of a short read timeout, so that a generated stall outlasts it in a test's time.
 new Response(""); // loads Node's fetch, which installs its default dispatcher
 const DISPATCHER = [Symbol.for("undici.globalDispatcher.1"), Symbol.for("undici.globalDispatcher.2")];
 const DEFAULT_AGENT = globalThis[DISPATCHER[0]];
 const agents = new Map();
+
+// The worker's own requests to an app job's server wait as long as the job may run.
+const ASKING = new DEFAULT_AGENT.constructor({ bodyTimeout: 0, headersTimeout: 0 });
 
 function bodyTimeout(seconds) {
   let agent = DEFAULT_AGENT;
@@ -99,9 +139,11 @@ async function run(job) {
   };
   process.on("uncaughtException", failed);
   process.on("unhandledRejection", failed);
+  let answer = null;
   try {
     runs += 1;
     await import(`${pathToFileURL(job.file).href}?run=${runs}`);
+    if (job.app) answer = await askApp(job.app, (job.timeout ?? 30) * 1000);
   } catch (error) {
     failed(error);
   }
@@ -112,6 +154,12 @@ async function run(job) {
   process.stderr.write = ORIGINAL.stderr;
   process.exit = ORIGINAL.exit;
   if (!done && crash === null) crash = `Stuck: the run took longer than ${job.timeout ?? 30} s`;
+  if (answer !== null) {
+    // as runner.run_node_app reads a server sample: the body it streamed; 4xx/5xx is exit 1
+    const ok = answer.status >= 200 && answer.status < 300;
+    if (crash === null && answer.status === 0) crash = answer.error ? describe(answer.error) : "no server";
+    return { output: answer.body, stdout: answer.body, exit_code: ok && crash === null ? 0 : 1, crash };
+  }
   let code = exitCode ?? process.exitCode ?? 0;
   if (crash !== null && code === 0) code = 1;
   return { output: output.join(""), stdout: stdout.join(""), exit_code: Number(code), crash };

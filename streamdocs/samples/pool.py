@@ -148,7 +148,7 @@ class Pool:
             with contextlib.ExitStack() as homes:
                 node_jobs = [_node_job(jobs[n], homes) for n in typescript]
                 for n, run in zip(typescript, self.node().run(node_jobs), strict=True):
-                    runs[n] = run
+                    runs[n] = runner.app_reading(run) if jobs[n].case.kind == "app" else run
         for n, result in zip(python, pending, strict=True):
             runs[n] = runner.Run(**result)
         return runs  # type: ignore[return-value]
@@ -193,8 +193,9 @@ def routed(
 
 
 def _in_node(job: Job) -> bool:
-    """A TypeScript script (an app, a server, runs as its own process: runner.run_case)."""
-    return job.case.snippet.suffix == ".ts" and job.case.kind == "script"
+    """A TypeScript sample: a script, or an app (a server) the Node worker sends the case's
+    request to."""
+    return job.case.snippet.suffix == ".ts" and job.case.kind in ("script", "app")
 
 
 def _node_job(job: Job, homes: contextlib.ExitStack) -> dict[str, Any]:
@@ -207,9 +208,15 @@ def _node_job(job: Job, homes: contextlib.ExitStack) -> dict[str, Any]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     environ = dict(os.environ)
-    changes = environment.overlay({**job.env, "HOME": home}, home)
+    case = job.case
+    overlay = {**job.env, "HOME": home}
+    app = None
+    if case.kind == "app":  # as runner.run_node_app starts it: PORT=0, the case's variables
+        overlay |= {"PORT": "0", **{k: v for k, v in case.env.items() if v is not None}}
+        app = {"path": case.path, "request": case.request, "headers": case.headers}
+    changes = environment.overlay(overlay, home)
     environment.apply(changes, environ.__setitem__, lambda name: environ.pop(name, None))
-    return {"file": str(job.case.snippet), "args": list(job.args), "env": environ,
+    return {"file": str(case.snippet), "args": list(job.args), "env": environ, "app": app,
             "timeout": CASE_SECONDS, "body_timeout": job.body_timeout,
             "read_timeout": job.read_timeout}  # fmt: skip
 

@@ -155,10 +155,12 @@ def test_the_matrix_page_summarises_what_each_sample_did(outcomes, request):
 
 
 def test_stalls_outlast_every_samples_timeout_but_curls_which_waits_them_out(outcomes):
-    """The page: in a stall run a client gives up after 0.3 s (the TypeScript relay too, a
+    """The page: in a stall run a client gives up after 1.5 s (the TypeScript relay too, a
     server sample run in the Node workers) and a stall lasts 5 s; curl sets no timeout."""
     page = " ".join(ANSWER_MATRIX.read_text(encoding="utf-8").split())
     assert "`curl_stream` sets no timeout: it waits each stall out." in page
+    said = f"Here a client gives up after {variants.STALL_READ_TIMEOUT:g} s of silence and a "
+    assert said + f"stall lasts {variants.STALL:g} s" in page
     stalls = [(v, run) for v, run, _ in outcomes if v.kind == "stall"]
     waited = {v.sample.name for v, run in stalls if run.seconds >= variants.STALL}
     assert "curl_stream" in waited

@@ -223,7 +223,7 @@ def _node_job(job: Job, homes: contextlib.ExitStack) -> dict[str, Any]:
 
 def size() -> int:
     """Workers per pool: cases mostly wait, so more than cores (FAULT_WORKERS overrides)."""
-    return int(os.environ.get("FAULT_WORKERS", "12"))
+    return int(os.environ.get("FAULT_WORKERS", "16"))
 
 
 @dataclass

@@ -71,9 +71,9 @@ tools: ## Find or install the system tools the tests drive (chromium, libatomic,
 
 # Four workers on two cores: much of the suite waits (stalls, relays restarting, pages
 # loading), and four keep both cores busy (211 s against 253-281 s with two; six were
-# slower, 235 s; pytest alone, this checkout). So that a busy machine's slowness is not
-# taken for a stall, the answer matrix and the generated faults give a client 10 s
-# unless a stall is meant.
+# slower, 235 s; pytest alone in this checkout, 2026-12-05; `make bench` times the
+# suite). So that a busy machine's slowness is not taken for a stall, the answer matrix
+# and the generated faults give a client 10 s unless a stall is meant.
 # JOBS=0 runs in one process.
 JOBS ?= 4
 test: tools $(ENV_READY) $(TS_READY) lint ## Run every check CI runs

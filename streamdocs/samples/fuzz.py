@@ -13,7 +13,8 @@
    on (`make outputs` then rewrites the matrix page).
 
 `--real-timeouts` also stalls each sample past the read timeout it sets itself, uncut (the
-runs of `make test` cut samples' own read timeouts to 10 s, and to 1.5 s for a stall), which
+generated faults of `make test` cut the Python samples' own read timeouts to 10 s, and to
+1.5 s for a stall), which
 takes a few minutes.
 `make test` never writes files; this command does, unless `--no-shapes`.
 """

@@ -13,6 +13,7 @@ import os
 import queue
 import select
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -61,7 +62,8 @@ class _Worker:
 
 class NodePool:
     """`size` Node workers; `run(jobs)` gives each job's Run, in order. A job is
-    {"file", "args", "env"} (env: the whole environment the sample sees)."""
+    {"file", "args", "env"} (env: the whole environment the sample sees), with optional
+    "timeout", "body_timeout", "read_timeout" and "app" (node_worker.mjs)."""
 
     def __init__(self, size: int, patches: tuple[str, ...] = runner.FAST) -> None:
         self.patches = patches
@@ -73,12 +75,14 @@ class NodePool:
     def _one(self, job: dict) -> runner.Run:
         worker = self.idle.get()
         limit = float(job.get("timeout", 30))
+        started = time.perf_counter()
         result = worker.run(job, limit + 5)
         if result is None:  # stuck for good: a fresh worker takes its place
             worker.close()
             worker = _Worker(self.patches)
             result = runner.Run("", 1, f"Stuck: the run took longer than {limit:g} s")
         self.idle.put(worker)
+        result.seconds = time.perf_counter() - started
         return result
 
     def run(self, jobs: list[dict]) -> list[runner.Run]:

@@ -2,12 +2,15 @@
 // would run each (streamdocs/samples/node_pool.py drives several of these at once). A new
 // process per case costs ~0.3 s of CPU; here a case costs what its sample does.
 //
-// Protocol: one JSON job per line on stdin, {file, args, env}; one JSON result per line
+// Protocol: one JSON job per line on stdin, {file, args, env, timeout, body_timeout,
+// read_timeout, app}; one JSON result per line
 // on the file descriptor STREAMDOCS_RESULTS_FD names, {output, stdout, exit_code, crash}. Each job gets its own
 // process.env and argv, its output captured (stdout and stderr interleaved, as a terminal
 // shows them), `process.exit` turned into the end of the job, and the module imported
 // afresh. The job ends when the module has run and nothing it started is left (the test
-// for a process that would exit), or at the job's own limit. node_patches.mjs, loaded with
+// for a process that would exit), or at the job's own limit. An app job ({path, request,
+// headers}: a server sample) is sent its request once it listens, its body is the result,
+// and its servers are closed, as stopping its process would. node_patches.mjs, loaded with
 // --import, has patched the SDK once for every job.
 import { createInterface } from "node:readline";
 import { writeSync } from "node:fs";
@@ -37,7 +40,9 @@ Server.prototype.listen = function (...args) {
   return listen.apply(this, args);
 };
 
-async function askApp(app, limit) {
+// `crashed`: aborted when the job's code throws uncaught, as the process would have died
+// then; the body that arrived until then is kept.
+async function askApp(app, limit, crashed) {
   const deadline = Date.now() + limit;
   while (!listening.some((server) => server.listening)) {
     if (Date.now() > deadline) return { status: 0, body: "" };
@@ -49,10 +54,17 @@ async function askApp(app, limit) {
       method: "POST",
       headers: { "content-type": "application/json", connection: "close", ...app.headers },
       body: JSON.stringify(app.request),
-      signal: AbortSignal.timeout(limit),
+      signal: AbortSignal.any([AbortSignal.timeout(limit), crashed]),
       dispatcher: ASKING, // not the job's short body timeout, meant for the sample's own fetch
     });
-    return { status: response.status, body: await response.text() };
+    let body = "";
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body ?? []) body += decoder.decode(chunk, { stream: true });
+    } catch (error) {
+      return { status: response.status, body, error };
+    }
+    return { status: response.status, body: body + decoder.decode() };
   } catch (error) {
     return { status: 0, body: "", error };
   } finally {
@@ -131,8 +143,10 @@ async function run(job) {
     exitCode = code ?? process.exitCode ?? 0;
     throw new Exit();
   };
+  const crashed = new AbortController();
   const failed = (error) => {
     if (error instanceof Exit || crash !== null) return;
+    crashed.abort();
     crash = describe(error);
     // as Node prints an uncaught error, for whoever reads the output
     output.push(`\n${error instanceof Error ? error.stack : String(error)}\n`);
@@ -140,10 +154,11 @@ async function run(job) {
   process.on("uncaughtException", failed);
   process.on("unhandledRejection", failed);
   let answer = null;
+  listening.length = 0; // a server only the job it started may be asked
   try {
     runs += 1;
     await import(`${pathToFileURL(job.file).href}?run=${runs}`);
-    if (job.app) answer = await askApp(job.app, (job.timeout ?? 30) * 1000);
+    if (job.app) answer = await askApp(job.app, (job.timeout ?? 30) * 1000, crashed.signal);
   } catch (error) {
     failed(error);
   }
@@ -157,7 +172,9 @@ async function run(job) {
   if (answer !== null) {
     // as runner.run_node_app reads a server sample: the body it streamed; 4xx/5xx is exit 1
     const ok = answer.status >= 200 && answer.status < 300;
-    if (crash === null && answer.status === 0) crash = answer.error ? describe(answer.error) : "no server";
+    if (crash === null && (answer.status === 0 || answer.error)) {
+      crash = answer.error ? describe(answer.error) : "no server";
+    }
     return { output: answer.body, stdout: answer.body, exit_code: ok && crash === null ? 0 : 1, crash };
   }
   let code = exitCode ?? process.exitCode ?? 0;

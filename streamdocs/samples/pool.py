@@ -17,7 +17,7 @@ import signal
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +148,9 @@ class Pool:
             with contextlib.ExitStack() as homes:
                 node_jobs = [_node_job(jobs[n], homes) for n in typescript]
                 for n, run in zip(typescript, self.node().run(node_jobs), strict=True):
-                    runs[n] = runner.app_reading(run) if jobs[n].case.kind == "app" else run
+                    if jobs[n].case.kind == "app":
+                        run = replace(runner.app_reading(run), seconds=run.seconds)
+                    runs[n] = run
         for n, result in zip(python, pending, strict=True):
             runs[n] = runner.Run(**result)
         return runs  # type: ignore[return-value]

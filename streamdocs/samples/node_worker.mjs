@@ -45,7 +45,7 @@ Server.prototype.listen = function (...args) {
 async function askApp(app, limit, crashed) {
   const deadline = Date.now() + limit;
   while (!listening.some((server) => server.listening)) {
-    if (Date.now() > deadline) return { status: 0, body: "" };
+    if (Date.now() > deadline || crashed.aborted) return { status: 0, body: "" };
     await new Promise((resolve) => setTimeout(resolve, 5).unref());
   }
   const { port } = listening.find((server) => server.listening).address();

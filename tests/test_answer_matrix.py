@@ -27,8 +27,11 @@ from streamdocs.site.tables import tables
 SAMPLES = matrix.samples(typescript=True)
 SHAPES = shapes(load_scenarios())
 # A shape that never goes silent is never given up on: on a loaded two-core machine a
-# healthy stream's next event once came later than the 1 s the stall shapes get.
+# healthy stream's next event once came more than 1 s late. One that does goes silent for
+# 6 s here, not its own 2 s, and a client gives up after 2 s: a late event before the
+# silence, or a timeout that fires late, still cannot decide the cell.
 UNHURRIED_READ_TIMEOUT = 10.0
+SILENT_READ_TIMEOUT, SILENCE = 2.0, 6.0
 CELLS = [
     pytest.param(sample, name, id=f"{sample.name}-{name}")
     for sample in SAMPLES
@@ -44,6 +47,10 @@ COLUMNS = ("completes (exit 0)", "stops with a message", "raises")
 pytestmark = pytest.mark.xdist_group("live-runs")
 
 
+def silent(shape: str) -> bool:
+    return SHAPES[shape].goes_silent
+
+
 @pytest.fixture(scope="module")
 def run_cells(live_runs):
     """Run cells at once: each a case of its own, whose shape answers the sample's first
@@ -57,11 +64,11 @@ def run_cells(live_runs):
             pool.routed(
                 SPECIAL.get(sample.name) or Case(sample.name, sample.path),
                 name,
-                emulator.add_case(name, Fault(shape=shape)),
+                emulator.add_case(
+                    name, Fault(shape=shape, stall_seconds=SILENCE if silent(shape) else 0.0)
+                ),
                 live_runs.curl,
-                read_timeout=sdk_internals.FAST_READ_TIMEOUT
-                if SHAPES[shape].goes_silent
-                else UNHURRIED_READ_TIMEOUT,
+                read_timeout=SILENT_READ_TIMEOUT if silent(shape) else UNHURRIED_READ_TIMEOUT,
             )
             for name, (sample, shape) in zip(names, cells, strict=True)
         ]
@@ -140,7 +147,7 @@ def test_the_page_says_which_read_timeouts_the_runs_use():
     without their own, and on the timeouts the samples set; the page names each, and the
     shapes that get 1 s (the others get 10 s)."""
     text = " ".join(PAGE.read_text(encoding="utf-8").split())
-    fast = f"{sdk_internals.FAST_READ_TIMEOUT:g} s"
+    fast = f"{SILENT_READ_TIMEOUT:g} s"
     default = f"{sdk_internals.DEFAULT_TIMEOUT.read:g} s"
     silent = [f"`{name}`" for name, shape in SHAPES.items() if shape.goes_silent]
     assert silent, "no shape of the matrix stalls"
@@ -148,6 +155,7 @@ def test_the_page_says_which_read_timeouts_the_runs_use():
     assert f"gets a read timeout of {fast} here on the shapes that go silent ({listed})" in text
     assert f"not the SDK's {default}" in text
     assert f"on every other shape {UNHURRIED_READ_TIMEOUT:g} s" in text
+    assert f"here the silence lasts {SILENCE:g} s, not the shape's own" in text
     # the generated faults: a stall's timeouts, and a sample's own outside a stall
     assert f"is cut to {variants.STALL_READ_TIMEOUT:g} s too ({variants.READ_CAP:g} s in" in text
     for path in sorted({s.path for s in SAMPLES if s.path.suffix == ".py"}):
@@ -310,4 +318,8 @@ def test_every_typescript_sample_completes_the_stall_as_the_page_says(results):
     typescript = {name: run for name, run in stalled.items() if name.startswith("ts/")}
     assert typescript and all(run.exit_code == 0 for run in typescript.values()), {
         name: run.output[-200:] for name, run in typescript.items() if run.exit_code
+    }
+    # ...and the silence they waited out was the lengthened one (the emulator's override)
+    assert all(run.seconds >= SILENCE for run in typescript.values()), {
+        name: round(run.seconds, 1) for name, run in typescript.items()
     }

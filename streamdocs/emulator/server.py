@@ -199,6 +199,11 @@ class Emulator:
             if broken or self.scenarios[fault.shape].every_request:
                 shape = fault.shape
         name, reply, message = self._compose(body, headers, shape, attempt, self.cache)
+        pause = reply.interrupt.stall_seconds if reply.interrupt is not None else 0
+        if fault is not None and fault.stall_at is None and fault.stall_seconds and pause:
+            # a shape's stall, lengthened by the case (the answer matrix's runs)
+            interrupt = dataclasses.replace(reply.interrupt, stall_seconds=fault.stall_seconds)
+            reply = dataclasses.replace(reply, interrupt=interrupt)
         ids = wire.Ids(name, body, attempt)
         if message is None:
             error = reply.error

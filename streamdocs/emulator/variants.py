@@ -32,7 +32,8 @@ class Fault:
     cut_at: int | None = None  # the body ends after this many bytes
     abrupt: bool = True  # ...without the terminating chunk (dropped), or cleanly
     # go silent for `stall_seconds`: before the headers ("headers"), or after this many
-    # bytes of the body (0: after the headers, before the first byte)
+    # bytes of the body (0: after the headers, before the first byte); without `stall_at`,
+    # a `shape` that stalls stays silent for `stall_seconds` instead of its own time
     stall_at: int | str | None = None
     stall_seconds: float = 0.0
     cut_after_text: int | None = None  # cut after this many text deltas (of any answer)

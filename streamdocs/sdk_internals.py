@@ -103,10 +103,10 @@ def fast(monkeypatch) -> None:
     """For runs against the emulator's failure shapes: retries without their sleep, a
     stall noticed after 1 s (clients without their own timeout), one TLS context.
 
-    1 s suits runs where a stall is meant (a stall shape stays silent for 2 s). Runs with
-    no stall in them give a longer read timeout of their own (the answer matrix's other
-    shapes, the generated faults): on a loaded two-core machine a healthy stream's next
-    event once came more than 1 s late."""
+    The worker pool's runs (the answer matrix, the generated faults) replace the 1 s with
+    each job's own: 10 s where no stall is meant, and a longer silence where one is, since
+    on a loaded two-core machine a healthy stream's next event once came more than 1 s
+    late. The other users (the fault tests, paced runs) keep 1 s against 2 s stalls."""
     no_retry_wait(monkeypatch)
     short_default_read_timeout(monkeypatch, FAST_READ_TIMEOUT)
     reuse_tls_context(monkeypatch)

@@ -54,8 +54,9 @@ def silent(shape: str) -> bool:
 @pytest.fixture(scope="module")
 def run_cells(live_runs):
     """Run cells at once: each a case of its own, whose shape answers the sample's first
-    request and its retries, in the worker pool (retries without sleeps; a client without
-    its own timeout gives up on a stall after 1 s, streamdocs/samples/pool.py)."""
+    request and its retries, in the worker pool (retries without sleeps); a client without
+    its own timeout gives up after SILENT_READ_TIMEOUT on a shape that goes silent (for
+    SILENCE here), after UNHURRIED_READ_TIMEOUT on any other."""
     emulator = live_runs.emulator
 
     def run(cells: list[tuple[matrix.Sample, str]]) -> list[runner.Run]:
@@ -143,9 +144,9 @@ def test_page_lists_exactly_the_cells():
 
 
 def test_the_page_says_which_read_timeouts_the_runs_use():
-    """T35: the stall rows' verdicts depend on the 1 s read timeout the runs give clients
-    without their own, and on the timeouts the samples set; the page names each, and the
-    shapes that get 1 s (the others get 10 s)."""
+    """T35: the stall rows' verdicts depend on the read timeout the runs give clients
+    without their own (2 s on a silent shape, 10 s on the others), on the silence (6 s
+    here) and on the timeouts the samples set; the page names each."""
     text = " ".join(PAGE.read_text(encoding="utf-8").split())
     fast = f"{SILENT_READ_TIMEOUT:g} s"
     default = f"{sdk_internals.DEFAULT_TIMEOUT.read:g} s"
@@ -310,7 +311,7 @@ def pages_text() -> dict[Path, str]:
 
 
 def test_every_typescript_sample_completes_the_stall_as_the_page_says(results):
-    """After the headers Node's fetch waits 300 s for a silent body: the 2 s stall is
+    """After the headers Node's fetch waits 300 s for a silent body: the stall (6 s here) is
     waited out by every TypeScript sample, which the timeouts paragraph explains."""
     text = " ".join(PAGE.read_text(encoding="utf-8").split())
     assert "why every `ts/` sample completes in the `stall` row" in text

@@ -10,9 +10,10 @@
 //   429/529s need no real wait.
 // - "fast-timeouts": a client made without its own `timeout` waits 1 s for the response's
 //   headers instead of 10 minutes (BaseAnthropic.DEFAULT_TIMEOUT), as Python's clients
-//   get a 1 s read timeout (in the worker pool, the job's read timeout). Once the headers are in, the SDK's timeout no longer applies
-//   and Node's fetch waits 300 s for a silent body: the matrix's 2 s stalls are waited
-//   out, as they would be.
+//   get a 1 s read timeout (in the worker pool, the job's read timeout: 2 s on the
+//   matrix's stall shape, 10 s on the others). Once the headers are in, the SDK's timeout
+//   no longer applies and Node's fetch waits 300 s for a silent body: the matrix's stalls
+//   are waited out, as they would be.
 // - "linger": the process stays 1.5 s after the sample is done, so a test can see a
 //   connection closed by the SDK, not by the process ending (tests/test_typescript.py).
 const wanted = new Set((process.env.STREAMDOCS_NODE_PATCHES ?? "").split(",").filter(Boolean));

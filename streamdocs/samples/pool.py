@@ -5,7 +5,8 @@ runs that mostly wait (stalls, retries) cannot overlap there. The pool runs each
 one of several worker processes; every case carries its own environment and base URL (the
 emulator routes by case, streamdocs/emulator/variants.py), so nothing is shared but the
 emulator. Workers start with the SDK patched for live runs (sdk_internals.fast: no retry
-sleeps, a 1 s default read timeout) and, where asked, samples' own read timeouts capped.
+sleeps, a 1 s default read timeout, which each job replaces with its own) and, where
+asked, samples' own read timeouts capped.
 """
 
 from __future__ import annotations

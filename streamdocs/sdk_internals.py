@@ -106,7 +106,7 @@ def fast(monkeypatch) -> None:
     The worker pool's runs (the answer matrix, the generated faults) replace the 1 s with
     each job's own: 10 s where no stall is meant, and a longer silence where one is, since
     on a loaded two-core machine a healthy stream's next event once came more than 1 s
-    late. The other users (the fault tests, paced runs) keep 1 s against 2 s stalls."""
+    late. The paced runs wait 10 s too; the fault tests keep 1 s against 2 s stalls."""
     no_retry_wait(monkeypatch)
     short_default_read_timeout(monkeypatch, FAST_READ_TIMEOUT)
     reuse_tls_context(monkeypatch)

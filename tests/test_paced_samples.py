@@ -18,8 +18,17 @@ from tests.sdk_claims import never_says, says
 PACED = [case for case in SPECIAL.values() if case.pace is not None]
 
 
+@pytest.fixture
+def unhurried_sdk(fast_sdk, monkeypatch):
+    """A paced answer never stalls: a client without its own timeout waits 10 s, not the
+    1 s `fast_sdk` gives the failure shapes, so a busy machine's late event is no stall."""
+    from streamdocs import sdk_internals
+
+    sdk_internals.short_default_read_timeout(monkeypatch, 10.0)
+
+
 @pytest.mark.parametrize("case", PACED, ids=lambda case: case.name)
-def test_paced_sample(case, emulator_env, fast_sdk, request):
+def test_paced_sample(case, emulator_env, unhurried_sdk, request):
     with Emulator(delay=case.pace) as emulator:
         emulator_env(emulator)
         result = runner.run_script(case.snippet, catch=True)
@@ -41,7 +50,7 @@ def test_outputs_keep_no_loopback_port():
     assert runner.masked(said) == runner.unvarying(said)
 
 
-def test_the_speed_sample_divides_every_token_by_the_whole_time(emulator_env, fast_sdk):
+def test_the_speed_sample_divides_every_token_by_the_whole_time(emulator_env, unhurried_sdk):
     """T4: output_tokens holds every token, the first fragment's and the thinking before it
     included, so the rate is taken over the whole request, not from the first text on."""
     case = SPECIAL["measure_speed"]

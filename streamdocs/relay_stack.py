@@ -17,7 +17,6 @@ The programs come from `streamdocs.tools` (variable, PATH, then Debian's package
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextlib
 import json
 import os
@@ -31,6 +30,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from streamdocs import tools
@@ -403,13 +403,15 @@ _shared: RedisServer | None = None
 
 def shared_redis() -> RedisServer:
     """One redis-server for this process, started when first asked for and stopped at
-    exit: the sample runs of an app that keeps its state in Redis (the resumable relay)."""
+    exit: the sample runs of an app that keeps its state in Redis (the resumable relay).
+    Stopped by multiprocessing's finalizers, which also run when a worker of the sample
+    pool exits (atexit does not: each such worker left its redis-server running)."""
     global _shared
     if _shared is None:
         directory = Path(tempfile.mkdtemp(prefix="streamdocs-redis-"))
-        atexit.register(shutil.rmtree, directory, True)
         _shared = RedisServer(directory).__enter__()
-        atexit.register(_shared.stop)  # runs first (atexit is last in, first out)
+        Finalize(None, shutil.rmtree, (directory, True), exitpriority=1)
+        Finalize(None, _shared.stop, exitpriority=2)  # the higher runs first
     return _shared
 
 

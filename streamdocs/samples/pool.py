@@ -18,7 +18,7 @@ import signal
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,8 @@ class Job:
     env: dict[str, str | None] = field(default_factory=dict)  # over an isolated environment
     home_files: dict[str, str] = field(default_factory=dict)
     # The read timeout of a client that sets none (the SDK's default is 600 s; for Node,
-    # its wait for the response's headers), and the
-    # longest one a sample may set itself: a stall waits no longer than that.
+    # its wait for the response's headers), and the longest one a sample may set itself:
+    # a stall waits no longer than that.
     read_timeout: float = 1.0
     cap_read_timeout: float | None = None
     # Node only: how long its fetch waits for a silent body (None: Node's own 300 s)
@@ -149,9 +149,7 @@ class Pool:
             with contextlib.ExitStack() as homes:
                 node_jobs = [_node_job(jobs[n], homes) for n in typescript]
                 for n, run in zip(typescript, self.node().run(node_jobs), strict=True):
-                    if jobs[n].case.kind == "app":
-                        run = replace(runner.app_reading(run), seconds=run.seconds)
-                    runs[n] = run
+                    runs[n] = runner.app_reading(run) if jobs[n].case.kind == "app" else run
         for n, result in zip(python, pending, strict=True):
             runs[n] = runner.Run(**result)
         return runs  # type: ignore[return-value]

@@ -314,7 +314,7 @@ def app_reading(run: Run) -> Run:
             lines.append(f"{event}: {data}")
             exit_code = exit_code or int(event == "error")
     output = "".join(text) + "\n" + "\n".join(lines) + "\n"
-    return Run(output, exit_code, stdout=output)
+    return Run(output, exit_code, stdout=output, seconds=run.seconds)
 
 
 def stale_cassette_message(case: Case, miss: CassetteMiss) -> str:

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from streamdocs.browser.chromium import DESKTOP, launch
-from streamdocs.browser.server import SiteServer
+from streamdocs.browser.server import SiteServer, pages
+from tests.browser import sweep
 
 
 @pytest.fixture(scope="package")
@@ -56,3 +57,16 @@ def page(context, site_url):
     page.problems = Problems(page, site_url)
     page.set_default_timeout(10_000)
     return page
+
+
+@pytest.fixture(scope="package")
+def laptop_visits(browser, site_url, built_site) -> dict[str, sweep.Visit]:
+    """Every built page visited once at laptop size: path -> what it showed."""
+    context = browser.new_context(color_scheme="light", viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.problems = Problems(page, site_url)
+        page.set_default_timeout(10_000)
+        return {path: sweep.visit(page, site_url + path) for path in pages(built_site)}
+    finally:
+        context.close()

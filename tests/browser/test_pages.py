@@ -7,24 +7,18 @@ import textwrap
 import pytest
 
 from streamdocs.browser.chromium import DESKTOP, MOBILE
-from streamdocs.browser.server import pages
 from streamdocs.markdown import shortcodes
 from streamdocs.paths import DOCS, SNIPPETS, page_url
 
 
-def test_every_page_loads_without_console_errors_or_third_party_requests(
-    page, site_url, built_site
-):
-    visited = pages(built_site)
-    assert visited, "the built site has no pages"
-    for path in visited:
-        response = page.goto(site_url + path, wait_until="load")
-        assert response.status == 200, f"/{path} answered {response.status}"
-        page.wait_for_timeout(50)  # let deferred scripts log what they would
-        assert not page.problems.foreign, (
-            f"/{path} fetched from off this site (fonts, CDN scripts?): {page.problems.foreign}"
+def test_every_page_loads_without_console_errors_or_third_party_requests(laptop_visits):
+    assert laptop_visits, "the built site has no pages"
+    for path, seen in laptop_visits.items():
+        assert seen.status == 200, f"/{path} answered {seen.status}"
+        assert not seen.foreign, (
+            f"/{path} fetched from off this site (fonts, CDN scripts?): {seen.foreign}"
         )
-        assert not page.problems.errors, f"/{path} logged console errors: {page.problems.errors}"
+        assert not seen.errors, f"/{path} logged console errors: {seen.errors}"
 
 
 SEARCH_INDEX = "/search/search_index.json"
@@ -276,39 +270,14 @@ def test_no_nav_link_is_covered_on_a_short_page(page, site_url):
     assert not covered, f"nav links covered on /versions/ at laptop size: {covered}"
 
 
-# Every primary-nav link (partly) in the sidebar's visible part: the points on it that
-# are visible (top, middle, bottom, clipped to the scroll area) and its vertical middle.
-NAV_LINKS_IN_VIEW = """() => {
-  const wrap = document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap')
-    .getBoundingClientRect();
-  return [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
-    .filter(link => link.checkVisibility({visibilityProperty: true}))
-    .map(link => [link, link.getBoundingClientRect()])
-    .filter(([, box]) => box.bottom > wrap.top + 1 && box.top < wrap.bottom - 1)
-    .map(([link, box]) => {
-      const x = box.x + box.width / 2;
-      const top = Math.max(box.top, wrap.top) + 1, bottom = Math.min(box.bottom, wrap.bottom) - 1;
-      const covered = [top, (top + bottom) / 2, bottom]
-        .map(y => document.elementFromPoint(x, y))
-        .filter(hit => !link.contains(hit))
-        .map(hit => hit ? hit.className || hit.tagName : "nothing");
-      return {text: link.textContent.trim(), middle: box.top + box.height / 2,
-              height: box.height, covered};
-    });
-}"""
-
-
-def test_nav_links_are_uncovered_and_spaced_on_a_laptop(page, site_url, built_site):
+def test_nav_links_are_uncovered_and_spaced_on_a_laptop(laptop_visits):
     """WCAG 2.5.8 (Lighthouse: target-size) at Lighthouse's desktop size. The nav is taller
     than the screen, and the theme scrolls it to centre the current page: no link in its
     visible part may be even partly under another element (the sidebar's title was sticky),
     and links under 24 px tall need 24 px between their middles."""
     found = []
-    for path in pages(built_site):
-        page.goto(site_url + path, wait_until="load")
-        page.wait_for_function("document.querySelector('.md-sidebar--primary').style.top")
-        page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
-        links = page.evaluate(NAV_LINKS_IN_VIEW)
+    for path, seen in laptop_visits.items():
+        links = seen.nav_links
         assert len(links) > 10, f"/{path}: only {len(links)} nav links in view at laptop size"
         for link in links:
             if link["covered"]:
@@ -317,7 +286,9 @@ def test_nav_links_are_uncovered_and_spaced_on_a_laptop(page, site_url, built_si
             gap = below["middle"] - above["middle"]
             if min(above["height"], below["height"]) < 24 and gap < 24:
                 found.append(f"/{path}: {above['text']!r}, {below['text']!r} {gap:.1f} px apart")
-    assert not found, "nav links too small to hit at 1350x940:\n" + "\n".join(found)
+    assert not found, "nav links too small to hit at {width}x{height}:\n".format(**DESKTOP) + (
+        "\n".join(found)
+    )
 
 
 def test_unknown_url_shows_the_404_page(page, site_url):

@@ -13,6 +13,8 @@ from streamdocs.recording import session as recording_session
 from streamdocs.samples import cases
 from streamdocs.site import build as site
 
+pytest_plugins = ("streamdocs.leftovers",)  # a run that leaves a process running fails
+
 # A real key is never needed to replay, and must never reach a recording.
 REPLAY_KEY = "replay-needs-no-key"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
+from streamdocs.browser import visit
 from streamdocs.browser.chromium import DESKTOP, launch
 from streamdocs.browser.server import SiteServer, pages
-from tests.browser import sweep
 
 
 @pytest.fixture(scope="package")
@@ -28,21 +28,6 @@ def browser():
         browser.close()
 
 
-class Problems:
-    """Console errors, uncaught exceptions and off-machine requests a page caused."""
-
-    def __init__(self, page, base: str):
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: self._request(r.url, base))
-
-    def _request(self, url: str, base: str) -> None:
-        if not url.startswith((base, "data:", "blob:")):
-            self.foreign.append(url)
-
-
 @pytest.fixture
 def context(browser):
     """A fresh profile per test (no stored palette), light scheme, laptop size."""
@@ -54,19 +39,19 @@ def context(browser):
 @pytest.fixture
 def page(context, site_url):
     page = context.new_page()
-    page.problems = Problems(page, site_url)
+    page.problems = visit.Problems(page, site_url)
     page.set_default_timeout(10_000)
     return page
 
 
 @pytest.fixture(scope="package")
-def laptop_visits(browser, site_url, built_site) -> dict[str, sweep.Visit]:
+def laptop_visits(browser, site_url, built_site) -> dict[str, visit.Visit]:
     """Every built page visited once at laptop size: path -> what it showed."""
     context = browser.new_context(color_scheme="light", viewport=DESKTOP)
     try:
         page = context.new_page()
-        page.problems = Problems(page, site_url)
+        page.problems = visit.Problems(page, site_url)
         page.set_default_timeout(10_000)
-        return {path: sweep.visit(page, site_url + path) for path in pages(built_site)}
+        return {path: visit.visit(page, site_url + path) for path in pages(built_site)}
     finally:
         context.close()

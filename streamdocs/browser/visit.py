@@ -1,6 +1,7 @@
-"""One visit to every built page at laptop size, measured once for the tests that read it
-(test_pages.py, test_no_sideways_scroll.py): a page load in Chromium costs ~0.2 s of CPU,
-and three sweeps of every page were three times the work for the same pages."""
+"""One visit to a built page, measuring what the browser tests check on every page
+(tests/browser: loads cleanly, nav links uncovered and spaced, no block scrolls sideways).
+The tests visit each page once and read these figures: a page load in Chromium costs
+~0.2 s of CPU, and a sweep of every page for each check was three times the work."""
 
 from __future__ import annotations
 
@@ -40,6 +41,21 @@ WIDE_BLOCKS = """() => [...document.querySelectorAll("article pre > code")]
     })"""
 
 
+class Problems:
+    """Console errors, uncaught exceptions and off-machine requests a page caused."""
+
+    def __init__(self, page, base: str):
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self._request(r.url, base))
+
+    def _request(self, url: str, base: str) -> None:
+        if not url.startswith((base, "data:", "blob:")):
+            self.foreign.append(url)
+
+
 @dataclass
 class Visit:
     """What one page showed: its status, what it logged or fetched from elsewhere, its nav
@@ -53,7 +69,7 @@ class Visit:
 
 
 def visit(page, url: str) -> Visit:
-    """Load `url` in `page` (which has a `problems` recorder) and measure it."""
+    """Load `url` in `page` (whose `problems` is a Problems) and measure it."""
     page.problems.errors.clear()
     page.problems.foreign.clear()
     response = page.goto(url, wait_until="load")

@@ -5,7 +5,7 @@ such leak left 715 idle redis-servers on a machine). Its parent may exit first, 
 would hand it to init and out of sight, so the run's first process becomes a "child
 subreaper" (Linux prctl): what its descendants orphan is re-parented to it, and at the
 end of the session, after pytest-xdist has stopped its workers, whatever still runs
-below it is a leak. Elsewhere than Linux the plugin does nothing.
+below it is a leak. On other systems the plugin does nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -20,6 +21,13 @@ import pytest
 
 PR_SET_CHILD_SUBREAPER = 36
 WATCHING = pytest.StashKey[bool]()
+LEFT = pytest.StashKey[dict[int, str]]()
+# multiprocessing's own helpers, started by the run's process for its pools, live as long
+# as that process by design; a pool worker they forked and nobody stopped is still a leak.
+OWN_HELPERS = (
+    "from multiprocessing.forkserver import main",
+    "from multiprocessing.resource_tracker import main",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,17 +41,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if hasattr(config, "workerinput"):  # an xdist worker: the controller watches
-        return
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return
+    if hasattr(config, "workerinput") or not sys.platform.startswith("linux"):
+        return  # an xdist worker (the controller watches), or no prctl
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
     config.stash[WATCHING] = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
 def running_descendants(root: int) -> dict[int, str]:
-    """pid -> command line of every live (not zombie) process below `root`."""
+    """pid -> command line of every live (not zombie) process below `root`, but root's
+    own multiprocessing helpers."""
     parents, lines = {}, {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -59,6 +65,8 @@ def running_descendants(root: int) -> dict[int, str]:
             lines[pid] = cmdline.replace(b"\0", b" ").decode(errors="replace").strip()
     below = {}
     for pid in parents:
+        if parents[pid] == root and any(helper in lines[pid] for helper in OWN_HELPERS):
+            continue
         ancestor = parents[pid]
         while ancestor in parents and ancestor != root:
             ancestor = parents[ancestor]
@@ -67,27 +75,42 @@ def running_descendants(root: int) -> dict[int, str]:
     return below
 
 
+def _stop(pids: list[int]) -> None:
+    """SIGTERM, and SIGKILL for what still runs 2 s later."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except OSError:  # gone, or not ours to signal
+                pass
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and set(pids) & set(running_descendants(os.getpid())):
+            time.sleep(0.1)
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-xdist has stopped its workers
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if not session.config.stash.get(WATCHING, False):
         return
-    grace = session.config.getoption("--leftover-grace")
-    deadline = time.monotonic() + grace
+    deadline = time.monotonic() + session.config.getoption("--leftover-grace")
     while (left := running_descendants(os.getpid())) and time.monotonic() < deadline:
         time.sleep(0.2)
+    if left:
+        session.config.stash[LEFT] = left
+        _stop(list(left))  # so that they do not slow every run after this one
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    left = config.stash.get(LEFT, {})
     if not left:
         return
-    report = session.config.pluginmanager.get_plugin("terminalreporter")
-    lines = [f"  {pid}: {line[:200]}" for pid, line in sorted(left.items())]
-    for pid in left:  # so that they do not slow every run after this one
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    message = (
+    grace = config.getoption("--leftover-grace")
+    terminalreporter.write_sep("=", "processes left running", red=True, bold=True)
+    terminalreporter.write_line(
         f"the test run left {len(left)} process(es) running {grace:g} s after it ended "
-        "(started and never stopped; stopped now):\n" + "\n".join(lines)
+        "(started and never stopped; now stopped), so the run fails:"
     )
-    if report is not None:
-        report.write_line(message, red=True, bold=True)
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    for pid, line in sorted(left.items()):
+        terminalreporter.write_line(f"  {pid}: {line[:200]}")

@@ -1,11 +1,13 @@
 """One visit to a built page, measuring what the browser tests check on every page
 (tests/browser: loads cleanly, nav links uncovered and spaced, no block scrolls sideways).
 The tests visit each page once and read these figures: a page load in Chromium costs
-~0.2 s of CPU, and a sweep of every page for each check was three times the work."""
+~0.2 s of CPU, and a sweep of every page for each check loaded each page three times."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # Every primary-nav link (partly) in the sidebar's visible part: the points on it that
 # are visible (top, middle, bottom, clipped to the scroll area) and its vertical middle.
@@ -58,10 +60,12 @@ class Problems:
 
 @dataclass
 class Visit:
-    """What one page showed: its status, what it logged or fetched from elsewhere, its nav
+    """What one page showed: its status, what it logged or fetched from elsewhere, whether
+    the theme's script positioned the sidebar (the nav is measured only then), its nav
     links in view (NAV_LINKS_IN_VIEW) and its blocks that scroll sideways."""
 
     status: int
+    sidebar_positioned: bool = False
     errors: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     nav_links: list[dict] = field(default_factory=list)
@@ -75,15 +79,23 @@ def visit(page, url: str) -> Visit:
     response = page.goto(url, wait_until="load")
     if response.status != 200:
         return Visit(response.status)
-    # The theme positions the sidebar, and scrolls the nav to the current page, at start-up.
-    page.wait_for_function("document.querySelector('.md-sidebar--primary').style.top")
-    page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
-    nav_links = page.evaluate(NAV_LINKS_IN_VIEW)
+    # The theme positions the sidebar, and scrolls the nav to the current page, at start-up;
+    # a script that failed never does, and its console error is what the tests should show.
+    try:
+        page.wait_for_function(
+            "document.querySelector('.md-sidebar--primary').style.top", timeout=2_000
+        )
+        positioned = True
+        page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done)))")
+        nav_links = page.evaluate(NAV_LINKS_IN_VIEW)
+    except PlaywrightTimeout:
+        positioned, nav_links = False, []
     page.wait_for_timeout(50)  # let deferred scripts log what they would
     page.add_style_tag(content=".tabbed-block { display: block !important; }")
     wide_blocks = page.evaluate(WIDE_BLOCKS)
     return Visit(
         response.status,
+        positioned,
         list(page.problems.errors),
         list(page.problems.foreign),
         nav_links,

@@ -277,6 +277,8 @@ def test_nav_links_are_uncovered_and_spaced_on_a_laptop(laptop_visits):
     and links under 24 px tall need 24 px between their middles."""
     found = []
     for path, seen in laptop_visits.items():
+        assert seen.status == 200, f"/{path} answered {seen.status}: its nav was not measured"
+        assert seen.sidebar_positioned, f"/{path}: the theme never positioned the sidebar"
         links = seen.nav_links
         assert len(links) > 10, f"/{path}: only {len(links)} nav links in view at laptop size"
         for link in links:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 
 import pytest
 
+from streamdocs.browser import visit
 from streamdocs.browser.chromium import DESKTOP, MOBILE
+from streamdocs.browser.server import SiteServer
 from streamdocs.markdown import shortcodes
 from streamdocs.paths import DOCS, SNIPPETS, page_url
 
@@ -291,6 +294,19 @@ def test_nav_links_are_uncovered_and_spaced_on_a_laptop(laptop_visits):
     assert not found, "nav links too small to hit at {width}x{height}:\n".format(**DESKTOP) + (
         "\n".join(found)
     )
+
+
+def test_a_script_failing_at_start_up_is_reported_as_its_error(page, built_site, tmp_path):
+    """The shared visit (laptop_visits) must show the error, not time out waiting for the
+    sidebar the failed script never positions."""
+    broken = shutil.copytree(built_site, tmp_path / "site")
+    [script] = (broken / "assets" / "javascripts").glob("site.*.min.js")
+    script.write_text('throw new Error("planted at start-up");\n' + script.read_text())
+    with SiteServer(broken) as server:
+        page.problems = visit.Problems(page, server.url)
+        seen = visit.visit(page, server.url + "setup/")
+    assert seen.status == 200 and not seen.sidebar_positioned
+    assert any("planted at start-up" in error for error in seen.errors), seen.errors
 
 
 def test_unknown_url_shows_the_404_page(page, site_url):

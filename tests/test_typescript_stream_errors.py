@@ -136,3 +136,41 @@ def test_done_resolves_when_the_body_ends_cleanly_without_message_stop(tmp_path)
         "reference/typescript.md",
         "resolves when the body has ended without an error, `message_stop` or not",
     )
+
+
+HEADERS_STALL = """
+const client = new Anthropic({ timeout: 300, maxRetries: 1 });
+const error = await client.messages.stream(request).finalMessage().then(() => null, (e) => e);
+const parent = error instanceof Anthropic.APIConnectionError ? "an APIConnectionError" : "other";
+console.log(`${error?.constructor.name}, ${parent}: ${error?.message}`);
+const defaults = new Anthropic();
+console.log(`defaults: timeout ${defaults.timeout / 1000} s, maxRetries ${defaults.maxRetries}`);
+"""
+
+
+def test_silence_before_the_headers_rejects_with_a_connection_timeout_after_each_retry(tmp_path):
+    """The SDK's `timeout` bounds the wait for the headers, and a timeout there is retried
+    (client.js makeRequest: `isTimeout`, then APIConnectionTimeoutError)."""
+    body = variants.recorded_body("ts/text_stream")
+    with Emulator() as emulator:
+        case = uuid.uuid4().hex
+        url = emulator.add_case(case, Fault(body, stall_at="headers", stall_seconds=2.0))
+        env = {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": url}
+        printed = run(HEADERS_STALL, env, tmp_path)
+        sent = len(emulator.case_log(case).requests)
+    host = url.split("://", 1)[1].split("/", 1)[0]
+    expected = f"Request to {host} timed out after 0.3s"
+    assert printed.splitlines() == [
+        f"APIConnectionTimeoutError, an APIConnectionError: {expected}",
+        "defaults: timeout 600 s, maxRetries 2",  # the page's "600s", "2 by default"
+    ]
+    assert sent == 2, f"{sent} requests: the timeout before the headers was not retried once"
+    says(
+        "troubleshooting/errors.md",
+        "Silence before the headers is bounded by that `timeout` and retried like a failed "
+        "connection (`maxRetries`, 2 by default): only then does `finalMessage()` reject with "
+        '`APIConnectionTimeoutError` ("Request to api.anthropic.com timed out after 600s"), '
+        "a subclass of `APIConnectionError`; with the defaults, after three 10-minute waits",
+    )
+    says("guides/stalls.md", "(a timeout there is retried, then rejects with "
+         "`APIConnectionTimeoutError`")  # fmt: skip

@@ -139,38 +139,73 @@ def test_done_resolves_when_the_body_ends_cleanly_without_message_stop(tmp_path)
 
 
 HEADERS_STALL = """
-const client = new Anthropic({ timeout: 300, maxRetries: 1 });
-const error = await client.messages.stream(request).finalMessage().then(() => null, (e) => e);
-const parent = error instanceof Anthropic.APIConnectionError ? "an APIConnectionError" : "other";
-console.log(`${error?.constructor.name}, ${parent}: ${error?.message}`);
+if (NODE_WAIT_MS) {  // Node's fetch gives up on headers after 300 s: here after NODE_WAIT_MS
+  const node = Symbol.for("undici.globalDispatcher.1");
+  await fetch("http://127.0.0.1:1/").catch(() => {});  // Node makes its dispatcher on first use
+  globalThis[node] = new globalThis[node].constructor({ headersTimeout: NODE_WAIT_MS });
+}
+// a case of its own for each stream: the emulator breaks a case's first request (and retries)
+const [one, two, three] = JSON.parse(process.env.STALLING_URLS).map((baseURL) =>
+  new Anthropic({ baseURL, timeout: SDK_TIMEOUT_MS, maxRetries: 1 }).messages.stream(request));
+const name = (e) => e instanceof Anthropic.APIConnectionError
+  ? `${e.constructor.name}, an APIConnectionError: ${e.message}` : `other: ${e}`;
+const final = await one.finalMessage().then(() => "ok", name);
+const done = await two.done().then(() => "ok", name);
+let loop = "ended";
+try { for await (const _ of three); } catch (e) { loop = name(e); }
+console.log(`finalMessage() ${final}\ndone() ${done}\nfor await ${loop}`);
 const defaults = new Anthropic();
 console.log(`defaults: timeout ${defaults.timeout / 1000} s, maxRetries ${defaults.maxRetries}`);
 """
 
 
-def test_silence_before_the_headers_rejects_with_a_connection_timeout_after_each_retry(tmp_path):
-    """The SDK's `timeout` bounds the wait for the headers, and a timeout there is retried
-    (client.js makeRequest: `isTimeout`, then APIConnectionTimeoutError)."""
+@pytest.mark.parametrize(
+    ("sdk_ms", "node_ms", "message"),
+    [(300, 0, "timed out after 0.3s"), (5000, 300, "timed out")],
+    ids=["the SDK's timeout first", "Node's wait first"],
+)
+def test_silence_before_the_headers_fails_with_a_connection_timeout_after_each_retry(
+    tmp_path, sdk_ms, node_ms, message
+):
+    """The SDK's `timeout` or Node's wait for the headers, whichever ends first, then a
+    retry (client.js makeRequest: `isTimeout`, then APIConnectionTimeoutError, whose
+    message gives the wait only when the SDK's own timer fired)."""
     body = variants.recorded_body("ts/text_stream")
+    code = HEADERS_STALL.replace("SDK_TIMEOUT_MS", str(sdk_ms)).replace(
+        "NODE_WAIT_MS", str(node_ms)
+    )
     with Emulator() as emulator:
-        case = uuid.uuid4().hex
-        url = emulator.add_case(case, Fault(body, stall_at="headers", stall_seconds=2.0))
-        env = {"ANTHROPIC_API_KEY": matrix.KEY, "ANTHROPIC_BASE_URL": url}
-        printed = run(HEADERS_STALL, env, tmp_path)
-        sent = len(emulator.case_log(case).requests)
-    host = url.split("://", 1)[1].split("/", 1)[0]
-    expected = f"Request to {host} timed out after 0.3s"
+        cases = [uuid.uuid4().hex for _ in range(3)]
+        urls = [
+            emulator.add_case(c, Fault(body, stall_at="headers", stall_seconds=2.0)) for c in cases
+        ]
+        env = {"ANTHROPIC_API_KEY": matrix.KEY, "STALLING_URLS": json.dumps(urls)}
+        printed = run(code, env, tmp_path)
+        sent = [len(emulator.case_log(case).requests) for case in cases]
+    host = urls[0].split("://", 1)[1].split("/", 1)[0]
+    failed = f"APIConnectionTimeoutError, an APIConnectionError: Request to {host} {message}"
     assert printed.splitlines() == [
-        f"APIConnectionTimeoutError, an APIConnectionError: {expected}",
-        "defaults: timeout 600 s, maxRetries 2",  # the page's "600s", "2 by default"
+        f"finalMessage() {failed}",
+        f"done() {failed}",
+        f"for await {failed}",
+        "defaults: timeout 600 s, maxRetries 2",  # the page's "10-minute", "2 by default"
     ]
-    assert sent == 2, f"{sent} requests: the timeout before the headers was not retried once"
+    assert sent == [2, 2, 2], f"requests per stream {sent}: each was not retried once"
     says(
         "troubleshooting/errors.md",
-        "Silence before the headers is bounded by that `timeout` and retried like a failed "
-        "connection (`maxRetries`, 2 by default): only then does `finalMessage()` reject with "
-        '`APIConnectionTimeoutError` ("Request to api.anthropic.com timed out after 600s"), '
-        "a subclass of `APIConnectionError`; with the defaults, after three 10-minute waits",
+        "Silence before the headers ends at the SDK's `timeout` or at Node's `fetch`, which "
+        "waits 300 s for the headers, whichever comes first, and is retried like a failed "
+        "connection (`maxRetries`, 2 by default): only then do `finalMessage()`, `done()` and "
+        "a `for await` loop over the stream fail with `APIConnectionTimeoutError`, a subclass "
+        "of `APIConnectionError`",
+        '"Request to api.anthropic.com timed out after 60s" when the SDK\'s `timeout` (60 s '
+        'here) ran out, "Request to api.anthropic.com timed out" when Node\'s wait did',
     )
-    says("guides/stalls.md", "(a timeout there is retried, then rejects with "
-         "`APIConnectionTimeoutError`")  # fmt: skip
+    says("guides/stalls.md", "`APIConnectionTimeoutError` after the SDK's retries")
+    says(
+        "complete-example.md",
+        "or sent no response headers in time "
+        "(`APIConnectionTimeoutError`: the SDK's `timeout` or Node's 300 s)",
+    )
+    says("troubleshooting/errors.md", "before any text, when the response never started, "
+         '`APIConnectionTimeoutError` ("Request to api.anthropic.com timed out")')  # fmt: skip

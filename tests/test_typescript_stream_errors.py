@@ -144,15 +144,17 @@ if (NODE_WAIT_MS) {  // Node's fetch gives up on headers after 300 s: here after
   await fetch("http://127.0.0.1:1/").catch(() => {});  // Node makes its dispatcher on first use
   globalThis[node] = new globalThis[node].constructor({ headersTimeout: NODE_WAIT_MS });
 }
-// a case of its own for each stream: the emulator breaks a case's first request (and retries)
-const [one, two, three] = JSON.parse(process.env.STALLING_URLS).map((baseURL) =>
-  new Anthropic({ baseURL, timeout: SDK_TIMEOUT_MS, maxRetries: 1 }).messages.stream(request));
+// a case of its own for each stream: the emulator breaks a case's first request (and retries);
+// each made just before it is awaited, so none fails with no handler yet
+const urls = JSON.parse(process.env.STALLING_URLS);
+const ask = (baseURL) =>
+  new Anthropic({ baseURL, timeout: SDK_TIMEOUT_MS, maxRetries: 1 }).messages.stream(request);
 const name = (e) => e instanceof Anthropic.APIConnectionError
   ? `${e.constructor.name}, an APIConnectionError: ${e.message}` : `other: ${e}`;
-const final = await one.finalMessage().then(() => "ok", name);
-const done = await two.done().then(() => "ok", name);
+const final = await ask(urls[0]).finalMessage().then(() => "ok", name);
+const done = await ask(urls[1]).done().then(() => "ok", name);
 let loop = "ended";
-try { for await (const _ of three); } catch (e) { loop = name(e); }
+try { for await (const _ of ask(urls[2])); } catch (e) { loop = name(e); }
 console.log(`finalMessage() ${final}\ndone() ${done}\nfor await ${loop}`);
 const defaults = new Anthropic();
 console.log(`defaults: timeout ${defaults.timeout / 1000} s, maxRetries ${defaults.maxRetries}`);
@@ -194,12 +196,14 @@ def test_silence_before_the_headers_fails_with_a_connection_timeout_after_each_r
     says(
         "troubleshooting/errors.md",
         "Silence before the headers ends at the SDK's `timeout` or at Node's `fetch`, which "
-        "waits 300 s for the headers, whichever comes first, and is retried like a failed "
-        "connection (`maxRetries`, 2 by default): only then do `finalMessage()`, `done()` and "
-        "a `for await` loop over the stream fail with `APIConnectionTimeoutError`, a subclass "
-        "of `APIConnectionError`",
-        '"Request to api.anthropic.com timed out after 60s" when the SDK\'s `timeout` (60 s '
-        'here) ran out, "Request to api.anthropic.com timed out" when Node\'s wait did',
+        "waits 300 s for the headers, whichever comes first. The request is then retried like "
+        "a failed connection (`maxRetries`, 2 by default), and only then do `finalMessage()`, "
+        "`done()` and a `for await` loop over the stream fail, before any text, with "
+        "`APIConnectionTimeoutError`, a subclass of `APIConnectionError`",
+        '"Request to api.anthropic.com timed out after 60s" when the SDK\'s `timeout` ran out '
+        '(a client made with `timeout: 60_000`), "Request to api.anthropic.com timed out" '
+        "when Node's wait did. With the defaults (a 10-minute `timeout`) Node's comes first: "
+        "three waits of 300 s and the back-off between them.",
     )
     says("guides/stalls.md", "`APIConnectionTimeoutError` after the SDK's retries")
     says(

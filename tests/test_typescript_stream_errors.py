@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -184,7 +185,7 @@ def test_silence_before_the_headers_fails_with_a_connection_timeout_after_each_r
         env = {"ANTHROPIC_API_KEY": matrix.KEY, "STALLING_URLS": json.dumps(urls)}
         printed = run(code, env, tmp_path)
         sent = [len(emulator.case_log(case).requests) for case in cases]
-    host = urls[0].split("://", 1)[1].split("/", 1)[0]
+    host = urlsplit(urls[0]).netloc
     failed = f"APIConnectionTimeoutError, an APIConnectionError: Request to {host} {message}"
     assert printed.splitlines() == [
         f"finalMessage() {failed}",

@@ -58,6 +58,14 @@ class Problems:
             self.foreign.append(url)
 
 
+def watched(page, base: str):
+    """`page`, its console errors and off-site requests kept in `page.problems`, and a
+    10 s limit on each of its waits."""
+    page.problems = Problems(page, base)
+    page.set_default_timeout(10_000)
+    return page
+
+
 @dataclass
 class Visit:
     """What one page showed: its status, what it logged or fetched from elsewhere, whether

@@ -38,10 +38,7 @@ def context(browser):
 
 @pytest.fixture
 def page(context, site_url):
-    page = context.new_page()
-    page.problems = visit.Problems(page, site_url)
-    page.set_default_timeout(10_000)
-    return page
+    return visit.watched(context.new_page(), site_url)
 
 
 @pytest.fixture(scope="package")
@@ -49,9 +46,7 @@ def laptop_visits(browser, site_url, built_site) -> dict[str, visit.Visit]:
     """Every built page visited once at laptop size: path -> what it showed."""
     context = browser.new_context(color_scheme="light", viewport=DESKTOP)
     try:
-        page = context.new_page()
-        page.problems = visit.Problems(page, site_url)
-        page.set_default_timeout(10_000)
+        page = visit.watched(context.new_page(), site_url)
         return {path: visit.visit(page, site_url + path) for path in pages(built_site)}
     finally:
         context.close()

@@ -249,27 +249,11 @@ def test_no_nav_link_is_covered_on_a_short_page(page, site_url):
     links under the sidebar's sticky title (overrides.css gives main a screen's height).
     A nav taller than the screen scrolls: links outside its visible part are reachable by
     scrolling it; every link inside it must be on top, not covered."""
-    page.goto(site_url + "versions/")  # the shortest page
-    # The theme positions the sidebar, and scrolls the nav to the current page, at start-up.
-    page.wait_for_function("document.querySelector('.md-sidebar--primary').style.top")
-    covered = page.evaluate(
-        """() => {
-          const wrap = document.querySelector('.md-sidebar--primary .md-sidebar__scrollwrap')
-            .getBoundingClientRect();
-          return [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
-            .filter(link => link.checkVisibility({visibilityProperty: true}))
-            .filter(link => {
-              const box = link.getBoundingClientRect();
-              return box.top >= wrap.top && box.bottom <= wrap.bottom;  // in the visible part
-            })
-            .filter(link => {
-              const box = link.getBoundingClientRect();
-              const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-              return !link.contains(hit);
-            })
-            .map(link => link.textContent.trim());
-        }"""
-    )
+    seen = visit.visit(page, site_url + "versions/")  # the shortest page
+    assert seen.sidebar_positioned, "/versions/: the theme never positioned the sidebar"
+    covered = [
+        f"{link['text']!r} under {link['covered']}" for link in seen.nav_links if link["covered"]
+    ]
     assert not covered, f"nav links covered on /versions/ at laptop size: {covered}"
 
 
@@ -303,8 +287,7 @@ def test_a_script_failing_at_start_up_is_reported_as_its_error(page, built_site,
     [script] = (broken / "assets" / "javascripts").glob("site.*.min.js")
     script.write_text('throw new Error("planted at start-up");\n' + script.read_text())
     with SiteServer(broken) as server:
-        page.problems = visit.Problems(page, server.url)
-        seen = visit.visit(page, server.url + "setup/")
+        seen = visit.visit(visit.watched(page, server.url), server.url + "setup/")
     assert seen.status == 200 and not seen.sidebar_positioned
     assert any("planted at start-up" in error for error in seen.errors), seen.errors
 
